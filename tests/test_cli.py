@@ -1,0 +1,29 @@
+"The `lwa` command line: data statistics and parameter checks, as a user runs them."
+import json, subprocess, sys
+
+def lwa(*args):
+    return subprocess.run([sys.executable, '-m', 'layerwise_adapter.cli', *args], capture_output=True, text=True)
+
+def test_data_stats_ml100k(data_dir):
+    r = lwa('data', 'stats', 'ml-100k', '--data-dir', data_dir)
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    assert (s['n_users'], s['n_items'], s['n_interactions']) == (943, 1682, 100_000)
+    assert (s['n_valid'], s['n_test'], s['n_train']) == (943, 943, 100_000 - 2*943)
+
+def test_unknown_dataset_is_a_clear_error(data_dir):
+    r = lwa('data', 'stats', 'ml-7m', '--data-dir', data_dir)
+    assert r.returncode == 2 and 'ml-7m' in r.stderr and 'Traceback' not in r.stderr
+
+def test_unknown_parameter_rejected_before_running(tmp_path):
+    r = lwa('run', 'H1', '--profile', 'smoke', '-p', 'epochz=3', '--out', str(tmp_path/'H1'))
+    assert r.returncode == 2 and "unknown parameter(s) ['epochz']" in r.stderr
+    assert not (tmp_path/'H1').exists()
+
+def test_bad_parameter_value_and_profile(tmp_path):
+    r = lwa('run', 'H1', '-p', 'epochs=two', '--out', str(tmp_path/'H1'))
+    assert r.returncode == 2 and 'epochs' in r.stderr
+    r = lwa('run', 'H1', '--profile', 'huge', '--out', str(tmp_path/'H1'))
+    assert r.returncode == 2 and "profile 'huge'" in r.stderr
+
+if __name__ == '__main__': sys.exit(lwa(*sys.argv[1:]).returncode)
