@@ -1,0 +1,160 @@
+"""Speed and memory of `fisher.fisher_diagonal` against a plain training step and a naive per-example loop.
+
+    python benchmarks/fisher_speed.py --data-dir ../shared/data [--quick]
+
+For each model (a tiny random Llama and SmolLM2-135M, both inside `SeqRecommender` with `tune='full'`, no item text)
+and the same ML-100K training windows in the same batches, three variants each run in a fresh subprocess:
+
+* train  - forward + backward of the mean next-item loss (`sequence_loss`), gradients of the layer parameters;
+* fisher - `fisher_diagonal(kind='empirical')` over the backbone layer parameters (batched per-example gradients),
+  including its one-off check of the first batch against autograd; fisher_nocheck - the same with `check=False`;
+* naive  - one forward + autograd call per example, squared and summed (timed on a subset, scaled to all examples).
+
+Only the backbone layer parameters require gradients in all three. Times are medians over repeated passes after a
+warm-up pass. Memory: the peak resident set size (VmHWM) of the subprocess during the timed passes, reset just before
+them, minus the resident size at that moment ('extra'); on CUDA, torch's peak allocated memory. Ratios are computed
+from times measured in this one run on this machine.
+"""
+import argparse, json, os, platform, statistics, subprocess, sys, time
+
+def _status_kb(key:str)->int|None:
+    try:
+        for line in open('/proc/self/status'):
+            if line.startswith(key + ':'): return int(line.split()[1])
+    except OSError: pass
+    return None
+
+def _reset_peak()->bool:
+    "Reset this process's peak RSS (Linux >= 4.0: write 5 to /proc/self/clear_refs)."
+    try:
+        with open('/proc/self/clear_refs', 'w') as f: f.write('5')
+        return True
+    except OSError: return False
+
+def _peak_mb()->float:
+    hwm = _status_kb('VmHWM')
+    if hwm is not None: return hwm/1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
+
+def _build(args):
+    import torch
+    from torch import nn
+    from layerwise_adapter.data import load_dataset
+    from layerwise_adapter.recommender import RecConfig, SeqRecommender, training_windows
+    split = load_dataset('ml-100k', args.data_dir).leave_one_out()
+    wins = [w for w in training_windows(split.train_sequences(), args.max_len) if len(w) == args.max_len + 1]
+    n = args.batch_size*args.n_batches
+    if len(wins) < n: raise SystemExit(f'only {len(wins)} full windows, need {n}')
+    wins = wins[:n]
+    cfg = RecConfig(backbone=args.model, tune='full', use_text=False, dropout=0.0, max_len=args.max_len)
+    torch.manual_seed(0)
+    rec = SeqRecommender(cfg, split.n_items).to(args.device)
+    nn.init.normal_(rec.out_emb.weight, std=0.02)   # zero-initialised output vectors would make every gradient zero
+    for name, p in rec.named_parameters(): p.requires_grad_('.layers.' in name)
+    return rec, [wins[i:i+args.batch_size] for i in range(0, n, args.batch_size)]
+
+def _seq_forward(model, windows):
+    "Logits [B, T, n_items] of the next item at every position and targets [B, T] (-100 at padding)."
+    ids, mask = model.pad([w[:-1] for w in windows])
+    tgt, tmask = model.pad([w[1:] for w in windows])
+    h = model.encode(ids, mask).last_hidden_state
+    logits = model.logits(h)
+    return logits, tgt.masked_fill(tmask == 0, -100).to(logits.device)
+
+def _worker(args):
+    import torch
+    from layerwise_adapter.recommender import sequence_loss
+    from layerwise_adapter.fisher import fisher_diagonal, select_params, _nll_sum
+    torch.set_num_threads(args.threads)
+    rec, batches = _build(args)
+    rec.eval()
+    in_layers = lambda n: '.layers.' in n
+    n_ex = sum(len(b) for b in batches)
+    sync = torch.cuda.synchronize if args.device == 'cuda' else (lambda: None)
+
+    def train_pass():
+        for b in batches:
+            sequence_loss(rec, b).backward()
+            rec.zero_grad(set_to_none=True)
+    def fisher_pass(check=True): fisher_diagonal(rec, batches, _seq_forward, params=in_layers, progress=False, check=check)
+    sel = select_params(rec, in_layers)
+    k = min(args.naive_examples, n_ex)
+    subset = [w for b in batches for w in b][:k]
+    def naive_pass():
+        acc = {n: torch.zeros_like(p) for n, p in sel.items()}
+        for w in subset:
+            logits, tgt = _seq_forward(rec, [w])
+            for (n, _), g in zip(sel.items(), torch.autograd.grad(_nll_sum(logits, tgt), list(sel.values()))): acc[n] += g.square()
+    run = dict(train=train_pass, fisher=fisher_pass, fisher_nocheck=lambda: fisher_pass(False), naive=naive_pass)[args.variant]
+    scale = n_ex/k if args.variant == 'naive' else 1.0
+
+    run(); sync()                                       # warm-up
+    base = (_status_kb('VmRSS') or 0)/1024
+    reset = _reset_peak()
+    if args.device == 'cuda': torch.cuda.reset_peak_memory_stats(); base_cuda = torch.cuda.memory_allocated()/2**20
+    times = []
+    for _ in range(args.repeats):
+        t0 = time.perf_counter(); run(); sync(); times.append((time.perf_counter() - t0)*scale)
+    out = dict(model=args.model, variant=args.variant, median_s=statistics.median(times), times=times, n_examples=n_ex,
+               timed_examples=k if args.variant == 'naive' else n_ex, peak_mb=_peak_mb(), base_mb=base, peak_reset=reset)
+    if args.device == 'cuda':
+        out.update(cuda_peak_mb=torch.cuda.max_memory_allocated()/2**20, cuda_base_mb=base_cuda)
+    print('RESULT ' + json.dumps(out))
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--data-dir', default=os.environ.get('LAYERWISE_ADAPTER_DATA'), help='folder with ml-100k')
+    ap.add_argument('--quick', action='store_true', help='fewer batches and repeats')
+    ap.add_argument('--models', default='tiny-llama,smollm2-135m', help='comma-separated backbones')
+    ap.add_argument('--batch-size', type=int, default=16, help='windows per batch')
+    ap.add_argument('--max-len', type=int, default=20, help='positions per window')
+    ap.add_argument('--n-batches', type=int, default=None, help='batches per pass (default 4, quick 2)')
+    ap.add_argument('--repeats', type=int, default=None, help='timed passes (default 5, quick 3)')
+    ap.add_argument('--naive-examples', type=int, default=None, help='examples timed by the naive loop (default 16, quick 8)')
+    ap.add_argument('--threads', type=int, default=os.cpu_count(), help='torch threads')
+    ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
+    ap.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
+    ap.add_argument('--model', help=argparse.SUPPRESS)
+    ap.add_argument('--variant', help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    args.n_batches = args.n_batches or (2 if args.quick else 4)
+    args.repeats = args.repeats or (3 if args.quick else 5)
+    args.naive_examples = args.naive_examples or (8 if args.quick else 16)
+    if args.worker: return _worker(args)
+
+    import pandas as pd, torch
+    rows = []
+    for model in args.models.split(','):
+        for variant in ('train', 'fisher', 'fisher_nocheck', 'naive'):
+            cmd = [sys.executable, __file__, '--worker', '--model', model, '--variant', variant] + \
+                  [f'--{k.replace("_", "-")}={v}' for k, v in vars(args).items()
+                   if k in ('data_dir', 'batch_size', 'max_len', 'n_batches', 'repeats', 'naive_examples', 'threads', 'device') and v is not None]
+            t0 = time.time()
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            res = [l for l in r.stdout.splitlines() if l.startswith('RESULT ')]
+            if r.returncode or not res: raise SystemExit(f'{model}/{variant} failed:\n{r.stderr[-3000:]}')
+            rows.append(json.loads(res[-1][7:]))
+            print(f'  {model:>13} {variant:>14}: median {rows[-1]["median_s"]:.3f} s  ({time.time()-t0:.0f} s with loading)', flush=True)
+    df = pd.DataFrame(rows)
+    df['ms_per_example'] = 1000*df.median_s/df.n_examples
+    df['ratio_vs_train'] = df.median_s / df.model.map(df[df.variant == 'train'].set_index('model').median_s)
+    df['extra_mb'] = df.peak_mb - df.base_mb
+    cols = ['model', 'variant', 'median_s', 'ms_per_example', 'ratio_vs_train', 'peak_mb', 'extra_mb', 'timed_examples']
+    if 'cuda_peak_mb' in df: df['cuda_extra_mb'] = df.cuda_peak_mb - df.cuda_base_mb; cols += ['cuda_peak_mb', 'cuda_extra_mb']
+    print(f'\nFisher speed: {rows[0]["n_examples"]} ML-100K windows x {args.max_len} positions, batch {args.batch_size}, '
+          f'{args.repeats} timed passes after a warm-up (median); {args.device}, {args.threads} threads, torch {torch.__version__}, '
+          f'{platform.processor() or platform.machine()}')
+    print('Fisher and gradients over the backbone layer parameters (tune=full, no item text).')
+    print(f'naive = one autograd call per example, timed on {args.naive_examples} examples and scaled to all.')
+    print('peak_mb = peak RSS of the variant\'s process during the timed passes (VmHWM, reset before them'
+          + ('' if all(r['peak_reset'] for r in rows) else '; NOT reset here, so it includes loading') +
+          '); extra_mb = peak minus the RSS when they started (model and data already loaded).\n')
+    with pd.option_context('display.width', 200, 'display.float_format', '{:.3f}'.format):
+        print(df[cols].to_string(index=False))
+    for model, d in df.groupby('model', sort=False):
+        r = d.set_index('variant').ratio_vs_train
+        print(f'{model}: Fisher / train = {r["fisher"]:.2f} (target <= 1.5; without the first-batch check '
+              f'{r["fisher_nocheck"]:.2f}), naive loop / train = {r["naive"]:.2f}, naive / Fisher = {r["naive"]/r["fisher"]:.1f}')
+
+if __name__ == '__main__': main()
