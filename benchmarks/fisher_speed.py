@@ -3,17 +3,18 @@
     python benchmarks/fisher_speed.py --data-dir ../shared/data [--quick]
 
 For each model (a tiny random Llama and SmolLM2-135M, both inside `SeqRecommender` with `tune='full'`, no item text)
-and the same ML-100K training windows in the same batches, three variants each run in a fresh subprocess:
+and the same ML-100K training windows in the same batches:
 
 * train  - forward + backward of the mean next-item loss (`sequence_loss`), gradients of the layer parameters;
 * fisher - `fisher_diagonal(kind='empirical')` over the backbone layer parameters (batched per-example gradients),
   including its one-off check of the first batch against autograd; fisher_nocheck - the same with `check=False`;
 * naive  - one forward + autograd call per example, squared and summed (timed on a subset, scaled to all examples).
 
-Only the backbone layer parameters require gradients in all three. Times are medians over repeated passes after a
-warm-up pass. Memory: the peak resident set size (VmHWM) of the subprocess during the timed passes, reset just before
-them, minus the resident size at that moment ('extra'); on CUDA, torch's peak allocated memory. Ratios are computed
-from times measured in this one run on this machine.
+Only the backbone layer parameters require gradients in all of them. Times are medians over repeated passes after a
+warm-up pass, the variants interleaved in one process so that other load on the machine affects them alike. Memory is
+measured in a separate process per variant: the peak resident set size (VmHWM) over two passes, reset after loading
+the model and data, and that peak minus the resident size after loading ('extra'); on CUDA, torch's peak allocated
+memory likewise. Ratios are computed from times measured in this one run on this machine.
 """
 import argparse, json, os, platform, statistics, subprocess, sys, time
 
@@ -62,7 +63,10 @@ def _seq_forward(model, windows):
     logits = model.logits(h)
     return logits, tgt.masked_fill(tmask == 0, -100).to(logits.device)
 
-def _worker(args):
+VARIANTS = ('train', 'fisher', 'fisher_nocheck', 'naive')
+
+def _passes(args):
+    "The model, the number of examples, and one callable per variant that runs it once over all batches."
     import torch
     from layerwise_adapter.recommender import sequence_loss
     from layerwise_adapter.fisher import fisher_diagonal, select_params, _nll_sum
@@ -70,37 +74,55 @@ def _worker(args):
     rec, batches = _build(args)
     rec.eval()
     in_layers = lambda n: '.layers.' in n
-    n_ex = sum(len(b) for b in batches)
-    sync = torch.cuda.synchronize if args.device == 'cuda' else (lambda: None)
-
-    def train_pass():
+    sel = select_params(rec, in_layers)
+    subset = [w for b in batches for w in b][:args.naive_examples]
+    def train():
         for b in batches:
             sequence_loss(rec, b).backward()
             rec.zero_grad(set_to_none=True)
-    def fisher_pass(check=True): fisher_diagonal(rec, batches, _seq_forward, params=in_layers, progress=False, check=check)
-    sel = select_params(rec, in_layers)
-    k = min(args.naive_examples, n_ex)
-    subset = [w for b in batches for w in b][:k]
-    def naive_pass():
+    def fisher(check=True): fisher_diagonal(rec, batches, _seq_forward, params=in_layers, progress=False, check=check)
+    def naive():
         acc = {n: torch.zeros_like(p) for n, p in sel.items()}
         for w in subset:
             logits, tgt = _seq_forward(rec, [w])
             for (n, _), g in zip(sel.items(), torch.autograd.grad(_nll_sum(logits, tgt), list(sel.values()))): acc[n] += g.square()
-    run = dict(train=train_pass, fisher=fisher_pass, fisher_nocheck=lambda: fisher_pass(False), naive=naive_pass)[args.variant]
-    scale = n_ex/k if args.variant == 'naive' else 1.0
+    return rec, sum(len(b) for b in batches), dict(train=train, fisher=fisher, fisher_nocheck=lambda: fisher(False), naive=naive)
 
-    run(); sync()                                       # warm-up
+def _time_worker(args):
+    """Time all variants in one process, interleaved (train, fisher, ..., train, fisher, ...), so that load from other
+    processes hits them alike; print the per-variant times."""
+    import torch
+    _, n_ex, runs = _passes(args)
+    sync = torch.cuda.synchronize if args.device == 'cuda' else (lambda: None)
+    scale = dict(naive=n_ex/min(args.naive_examples, n_ex))
+    for v in VARIANTS: runs[v](); sync()              # warm-up
+    times = {v: [] for v in VARIANTS}
+    for _ in range(args.repeats):
+        for v in VARIANTS:
+            t0 = time.perf_counter(); runs[v](); sync(); times[v].append((time.perf_counter() - t0)*scale.get(v, 1.0))
+    print('RESULT ' + json.dumps(dict(times=times, n_examples=n_ex)))
+
+def _memory_worker(args):
+    "Peak memory of one variant: one warm-up and one more pass, after resetting the peak RSS once the model is loaded."
+    import torch
+    _, _, runs = _passes(args)
     base = (_status_kb('VmRSS') or 0)/1024
     reset = _reset_peak()
-    if args.device == 'cuda': torch.cuda.reset_peak_memory_stats(); base_cuda = torch.cuda.memory_allocated()/2**20
-    times = []
-    for _ in range(args.repeats):
-        t0 = time.perf_counter(); run(); sync(); times.append((time.perf_counter() - t0)*scale)
-    out = dict(model=args.model, variant=args.variant, median_s=statistics.median(times), times=times, n_examples=n_ex,
-               timed_examples=k if args.variant == 'naive' else n_ex, peak_mb=_peak_mb(), base_mb=base, peak_reset=reset)
-    if args.device == 'cuda':
-        out.update(cuda_peak_mb=torch.cuda.max_memory_allocated()/2**20, cuda_base_mb=base_cuda)
+    out = dict(base_mb=base, peak_reset=reset)
+    if args.device == 'cuda': torch.cuda.reset_peak_memory_stats(); out['cuda_base_mb'] = torch.cuda.memory_allocated()/2**20
+    for _ in range(2): runs[args.variant]()
+    out['peak_mb'] = _peak_mb()
+    if args.device == 'cuda': out['cuda_peak_mb'] = torch.cuda.max_memory_allocated()/2**20
     print('RESULT ' + json.dumps(out))
+
+def _run_worker(args, **kw)->dict:
+    cmd = [sys.executable, __file__, '--worker'] + [f'--{k}={v}' for k, v in kw.items()] + \
+          [f'--{k.replace("_", "-")}={v}' for k, v in vars(args).items()
+           if k in ('data_dir', 'batch_size', 'max_len', 'n_batches', 'repeats', 'naive_examples', 'threads', 'device') and v is not None]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    res = [l for l in r.stdout.splitlines() if l.startswith('RESULT ')]
+    if r.returncode or not res: raise SystemExit(f'{kw} failed:\n{r.stderr[-3000:]}')
+    return json.loads(res[-1][7:])
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -121,35 +143,36 @@ def main():
     args.n_batches = args.n_batches or (2 if args.quick else 4)
     args.repeats = args.repeats or (3 if args.quick else 5)
     args.naive_examples = args.naive_examples or (8 if args.quick else 16)
-    if args.worker: return _worker(args)
+    if args.worker: return (_time_worker if args.variant == 'time' else _memory_worker)(args)
 
     import pandas as pd, torch
     rows = []
     for model in args.models.split(','):
-        for variant in ('train', 'fisher', 'fisher_nocheck', 'naive'):
-            cmd = [sys.executable, __file__, '--worker', '--model', model, '--variant', variant] + \
-                  [f'--{k.replace("_", "-")}={v}' for k, v in vars(args).items()
-                   if k in ('data_dir', 'batch_size', 'max_len', 'n_batches', 'repeats', 'naive_examples', 'threads', 'device') and v is not None]
+        t0 = time.time()
+        res = _run_worker(args, model=model, variant='time')
+        print(f'  {model}: timed in {time.time()-t0:.0f} s', flush=True)
+        for v in VARIANTS:
             t0 = time.time()
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            res = [l for l in r.stdout.splitlines() if l.startswith('RESULT ')]
-            if r.returncode or not res: raise SystemExit(f'{model}/{variant} failed:\n{r.stderr[-3000:]}')
-            rows.append(json.loads(res[-1][7:]))
-            print(f'  {model:>13} {variant:>14}: median {rows[-1]["median_s"]:.3f} s  ({time.time()-t0:.0f} s with loading)', flush=True)
+            mem = _run_worker(args, model=model, variant=v)
+            rows.append(dict(model=model, variant=v, median_s=statistics.median(res['times'][v]), times=res['times'][v],
+                             n_examples=res['n_examples'], **mem))
+            print(f'  {model} {v}: memory in {time.time()-t0:.0f} s', flush=True)
     df = pd.DataFrame(rows)
+    df['timed_examples'] = [min(args.naive_examples, n) if v == 'naive' else n for v, n in zip(df.variant, df.n_examples)]
     df['ms_per_example'] = 1000*df.median_s/df.n_examples
     df['ratio_vs_train'] = df.median_s / df.model.map(df[df.variant == 'train'].set_index('model').median_s)
     df['extra_mb'] = df.peak_mb - df.base_mb
     cols = ['model', 'variant', 'median_s', 'ms_per_example', 'ratio_vs_train', 'peak_mb', 'extra_mb', 'timed_examples']
     if 'cuda_peak_mb' in df: df['cuda_extra_mb'] = df.cuda_peak_mb - df.cuda_base_mb; cols += ['cuda_peak_mb', 'cuda_extra_mb']
     print(f'\nFisher speed: {rows[0]["n_examples"]} ML-100K windows x {args.max_len} positions, batch {args.batch_size}, '
-          f'{args.repeats} timed passes after a warm-up (median); {args.device}, {args.threads} threads, torch {torch.__version__}, '
-          f'{platform.processor() or platform.machine()}')
+          f'{args.repeats} timed passes of each variant, interleaved, after a warm-up (median); {args.device}, '
+          f'{args.threads} threads, torch {torch.__version__}, {platform.processor() or platform.machine()}, load average '
+          f'{", ".join(f"{x:.1f}" for x in os.getloadavg())}')
     print('Fisher and gradients over the backbone layer parameters (tune=full, no item text).')
     print(f'naive = one autograd call per example, timed on {args.naive_examples} examples and scaled to all.')
-    print('peak_mb = peak RSS of the variant\'s process during the timed passes (VmHWM, reset before them'
+    print('peak_mb = peak RSS of a separate process running the variant twice (VmHWM, reset after loading'
           + ('' if all(r['peak_reset'] for r in rows) else '; NOT reset here, so it includes loading') +
-          '); extra_mb = peak minus the RSS when they started (model and data already loaded).\n')
+          '); extra_mb = that peak minus the RSS after loading the model and data.\n')
     with pd.option_context('display.width', 200, 'display.float_format', '{:.3f}'.format):
         print(df[cols].to_string(index=False))
     for model, d in df.groupby('model', sort=False):
