@@ -117,8 +117,18 @@ def _out_grad(site:_Site, g:torch.Tensor, B:int, dtype:torch.dtype, a:torch.Tens
 _CHUNK = 1 << 20       # numbers in one chunk of per-example weight gradients [B, rows, D_in]
 _GRAM_TRICK_MAX = 2048 # largest B*P for which a linear layer's Gram uses (dd^T)*(aa^T) instead of per-example chunks
 
+_WORKSPACE: dict = {}
+
+def _workspace(n:int, dtype:torch.dtype, device:torch.device)->torch.Tensor:
+    "A reused flat buffer of at least `n` numbers: per-example chunks are written into it, not into fresh allocations."
+    key = (dtype, str(device))
+    buf = _WORKSPACE.get(key)
+    if buf is None or buf.numel() < n: buf = _WORKSPACE[key] = torch.empty(n, dtype=dtype, device=device)
+    return buf
+
 def _per_example(site:_Site, a:torch.Tensor, g:torch.Tensor):
-    "Yield (attr, row slice, per-example gradients [B, rows, ...]) of a linear, conv1d or norm module, in chunks."
+    """Yield (attr, row slice, per-example gradients [B, rows, ...]) of a linear, conv1d or norm module, in chunks.
+    A linear weight's chunk is a view of a reused workspace, valid only until the next one is yielded."""
     if site.kind in ('layernorm', 'rmsnorm'):
         shape = site.module.weight.shape if 'weight' in site.names else site.module.bias.shape
         if 'weight' in site.names: yield 'weight', slice(None), (g*a).sum(1).reshape(-1, *shape)
@@ -128,9 +138,12 @@ def _per_example(site:_Site, a:torch.Tensor, g:torch.Tensor):
     if 'weight' in site.names:
         B, _, n_in = a.shape
         step = max(1, _CHUNK // max(1, B*n_in))
-        gt = g.transpose(1, 2).contiguous()   # [B, rows, P]
-        for r in range(0, gt.shape[1], step):
-            yield 'weight', slice(r, r+step), torch.bmm(gt[:, r:r+step], a)
+        gt = g.transpose(1, 2)   # [B, rows, P], a transposed view: bmm reads it as is, a contiguous copy would cost more
+        n_rows = gt.shape[1]
+        ws = _workspace(B*min(step, n_rows)*n_in, a.dtype, a.device)
+        for r in range(0, n_rows, step):
+            n = min(step, n_rows - r)
+            yield 'weight', slice(r, r+n), torch.bmm(gt[:, r:r+n], a, out=ws[:B*n*n_in].view(B, n, n_in))
     if 'bias' in site.names: yield 'bias', slice(None), (a if site.kind == 'conv1d' else g).sum(1)
 
 def _embedding_rows(site:_Site, ids:torch.Tensor, g:torch.Tensor):
@@ -156,9 +169,15 @@ def _sq_sum(site:_Site, a:torch.Tensor, g:torch.Tensor, acc:dict,
         if 'bias' in site.names: acc['bias'] += d2.sum(0)
         if sums is not None: sums.update(_grad_sum(site, a, g))
         return
-    for attr, rows, G in _per_example(site, a, g):
-        if sums is not None: sums.setdefault(attr, torch.zeros_like(acc[attr]))[rows] += G.sum(0)
-        acc[attr][rows] += G.square_().sum(0)
+    if sums is not None: sums.update(_grad_sum(site, a, g))   # sum over examples = sum over all rows: one matmul
+    for attr, rows, G in _per_example(site, a, g): _add_square_sum_(acc[attr][rows], G)
+
+def _add_square_sum_(acc:torch.Tensor, G:torch.Tensor):
+    "acc += (G**2).sum(0), squaring `G` in place; the sum over examples is a matrix-vector product accumulated into `acc`."
+    B = G.shape[0]
+    G2 = G.square_().reshape(B, -1)
+    if acc.is_contiguous(): acc.view(1, -1).addmm_(G2.new_ones(1, B), G2)
+    else: acc += G2.sum(0).view(acc.shape)
 
 def _grad_sum(site:_Site, a:torch.Tensor, g:torch.Tensor)->dict[str, torch.Tensor]:
     "The sum over examples of per-example gradients (the batch gradient), by attribute."
