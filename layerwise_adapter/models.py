@@ -248,7 +248,11 @@ def load_backbone(spec:str, # offline short name (see OFFLINE_BACKBONES), local 
         with torch.random.fork_rng():
             torch.manual_seed(seed)
             model = AutoModel.from_config(tiny_config(spec.split('-')[1]))
-        return Backbone(model.to(dtype), AutoTokenizer.from_pretrained(_minilm_dir()), spec)
+        tok = AutoTokenizer.from_pretrained(_minilm_dir())
+        if quantization is None: return Backbone(model.to(dtype), tok, spec)
+        with tempfile.TemporaryDirectory() as d:   # bitsandbytes quantises while loading: round-trip the random weights
+            model.save_pretrained(d)
+            return Backbone(_load_pretrained(d, False, dtype, quantization)[0], tok, spec)
     if spec == 'minilm-l6': src = _minilm_dir()
     elif spec == 'smollm2-135m': src = smollm2_dir()
     elif Path(spec).expanduser().exists():
