@@ -1,6 +1,6 @@
 """Speed and memory of `fisher.fisher_diagonal` against a plain training step and a naive per-example loop.
 
-    python benchmarks/fisher_speed.py --data-dir ../shared/data [--quick]
+    python benchmarks/fisher_speed.py --data-dir ../shared/data [--quick] [--lengths 20,50]
 
 For each model (a tiny random Llama and SmolLM2-135M, both inside `SeqRecommender` with `tune='full'`, no item text)
 and the same ML-100K training windows in the same batches:
@@ -130,7 +130,8 @@ def main():
     ap.add_argument('--quick', action='store_true', help='fewer batches and repeats')
     ap.add_argument('--models', default='tiny-llama,smollm2-135m', help='comma-separated backbones')
     ap.add_argument('--batch-size', type=int, default=16, help='windows per batch')
-    ap.add_argument('--max-len', type=int, default=20, help='positions per window')
+    ap.add_argument('--max-len', type=int, default=20, help=argparse.SUPPRESS)
+    ap.add_argument('--lengths', default='20', help='comma-separated positions per window, each timed separately (e.g. 20,50)')
     ap.add_argument('--n-batches', type=int, default=None, help='batches per pass (default 4, quick 2)')
     ap.add_argument('--repeats', type=int, default=None, help='timed passes (default 5, quick 3)')
     ap.add_argument('--naive-examples', type=int, default=None, help='examples timed by the naive loop (default 16, quick 8)')
@@ -148,15 +149,17 @@ def main():
     import pandas as pd, torch
     rows = []
     for model in args.models.split(','):
-        t0 = time.time()
-        res = _run_worker(args, model=model, variant='time')
-        print(f'  {model}: timed in {time.time()-t0:.0f} s', flush=True)
-        for v in VARIANTS:
+        for length in [int(x) for x in args.lengths.split(',')]:
+            args.max_len, name = length, f'{model} x{length}'
             t0 = time.time()
-            mem = _run_worker(args, model=model, variant=v)
-            rows.append(dict(model=model, variant=v, median_s=statistics.median(res['times'][v]), times=res['times'][v],
-                             n_examples=res['n_examples'], **mem))
-            print(f'  {model} {v}: memory in {time.time()-t0:.0f} s', flush=True)
+            res = _run_worker(args, model=model, variant='time')
+            print(f'  {name}: timed in {time.time()-t0:.0f} s', flush=True)
+            for v in VARIANTS:
+                t0 = time.time()
+                mem = _run_worker(args, model=model, variant=v)
+                rows.append(dict(model=name, variant=v, median_s=statistics.median(res['times'][v]), times=res['times'][v],
+                                 n_examples=res['n_examples'], **mem))
+                print(f'  {name} {v}: memory in {time.time()-t0:.0f} s', flush=True)
     df = pd.DataFrame(rows)
     df['timed_examples'] = [min(args.naive_examples, n) if v == 'naive' else n for v, n in zip(df.variant, df.n_examples)]
     df['ms_per_example'] = 1000*df.median_s/df.n_examples
@@ -164,7 +167,7 @@ def main():
     df['extra_mb'] = df.peak_mb - df.base_mb
     cols = ['model', 'variant', 'median_s', 'ms_per_example', 'ratio_vs_train', 'peak_mb', 'extra_mb', 'timed_examples']
     if 'cuda_peak_mb' in df: df['cuda_extra_mb'] = df.cuda_peak_mb - df.cuda_base_mb; cols += ['cuda_peak_mb', 'cuda_extra_mb']
-    print(f'\nFisher speed: {rows[0]["n_examples"]} ML-100K windows x {args.max_len} positions, batch {args.batch_size}, '
+    print(f'\nFisher speed: {rows[0]["n_examples"]} ML-100K windows (model xN: N positions each), batch {args.batch_size}, '
           f'{args.repeats} timed passes of each variant, interleaved, after a warm-up (median); {args.device}, '
           f'{args.threads} threads, torch {torch.__version__}, {platform.processor() or platform.machine()}, load average '
           f'{", ".join(f"{x:.1f}" for x in os.getloadavg())}')
