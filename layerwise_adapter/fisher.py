@@ -158,26 +158,23 @@ def _sq_sum(site:_Site, a:torch.Tensor, g:torch.Tensor, acc:dict,
             sums:dict|None=None, # if given, also the plain sums over examples by attribute (the batch gradient)
            ):
     "Add the sum over examples of squared per-example gradients into `acc[attr]`."
+    if sums is not None: sums.update(_grad_sum(site, a, g))   # sum over examples = sum over all rows: one matmul
     if site.kind == 'embedding':
         _, item, rows = _embedding_rows(site, a, g)
         acc['weight'].index_add_(0, item, rows.square())
-        if sums is not None: sums['weight'] = torch.zeros_like(acc['weight']).index_add_(0, item, rows)
         return
     if site.kind in ('linear', 'conv1d') and a.shape[1] == 1:
         x2, d2 = a[:, 0].square(), g[:, 0].square()
         if 'weight' in site.names: acc['weight'] += d2.T @ x2 if site.kind == 'linear' else x2.T @ d2
         if 'bias' in site.names: acc['bias'] += d2.sum(0)
-        if sums is not None: sums.update(_grad_sum(site, a, g))
         return
-    if sums is not None: sums.update(_grad_sum(site, a, g))   # sum over examples = sum over all rows: one matmul
     for attr, rows, G in _per_example(site, a, g): _add_square_sum_(acc[attr][rows], G)
 
 def _add_square_sum_(acc:torch.Tensor, G:torch.Tensor):
     "acc += (G**2).sum(0), squaring `G` in place; the sum over examples is a matrix-vector product accumulated into `acc`."
     B = G.shape[0]
     G2 = G.square_().reshape(B, -1)
-    if acc.is_contiguous(): acc.view(1, -1).addmm_(G2.new_ones(1, B), G2)
-    else: acc += G2.sum(0).view(acc.shape)
+    acc.view(1, -1).addmm_(G2.new_ones(1, B), G2)   # acc: a row block of a contiguous buffer, so a view
 
 def _grad_sum(site:_Site, a:torch.Tensor, g:torch.Tensor)->dict[str, torch.Tensor]:
     "The sum over examples of per-example gradients (the batch gradient), by attribute."
