@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import LWAError
 from .analysis import relative_depth
+from .kernels import square_sum_
 
 # %% auto #0
 __all__ = ['select_params', 'sample_targets', 'fisher_diagonal', 'layer_of', 'layer_fisher_table', 'fisher_block_spectrum']
@@ -167,6 +168,10 @@ def _sq_sum(site:_Site, a:torch.Tensor, g:torch.Tensor, acc:dict,
         x2, d2 = a[:, 0].square(), g[:, 0].square()
         if 'weight' in site.names: acc['weight'] += d2.T @ x2 if site.kind == 'linear' else x2.T @ d2
         if 'bias' in site.names: acc['bias'] += d2.sum(0)
+        return
+    if site.kind in ('linear', 'conv1d') and 'weight' in site.names and \
+       square_sum_(acc['weight'], *((g, a) if site.kind == 'linear' else (a, g))):   # fused CPU kernel, where it applies
+        if 'bias' in site.names: _add_square_sum_(acc['bias'], (a if site.kind == 'conv1d' else g).sum(1))
         return
     for attr, rows, G in _per_example(site, a, g): _add_square_sum_(acc[attr][rows], G)
 
