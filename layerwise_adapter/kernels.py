@@ -151,17 +151,17 @@ def _load()->ctypes.CDLL|None:
     warnings.warn(f"layerwise_adapter.kernels: {_STATE['why']}; Fisher uses its slower PyTorch path")
     return None
 
+def _disabled()->bool: return os.environ.get('LAYERWISE_ADAPTER_FUSED', '1').strip().lower() in ('0', 'false', 'no', 'off')
+
 def fused_available()->bool:
     "Whether the fused kernel is built and enabled here (set `LAYERWISE_ADAPTER_FUSED=0` to disable it)."
-    if os.environ.get('LAYERWISE_ADAPTER_FUSED', '1').strip().lower() in ('0', 'false', 'no', 'off'): return False
-    return _load() is not None
+    return not _disabled() and _load() is not None
 
 def fused_status()->str:
     "A line saying whether the fused kernel is used, and why not."
-    if fused_available(): return f"fused CPU kernel: in use ({'OpenMP' if _STATE['kind'] == 'omp' else 'one thread'})"
-    if os.environ.get('LAYERWISE_ADAPTER_FUSED', '1').strip().lower() in ('0', 'false', 'no', 'off'):
-        return "fused CPU kernel: disabled by LAYERWISE_ADAPTER_FUSED"
-    return f"fused CPU kernel: not available ({_STATE.get('why', 'unknown reason')})"
+    if _disabled(): return "fused CPU kernel: disabled by LAYERWISE_ADAPTER_FUSED"
+    if _load() is None: return f"fused CPU kernel: not available ({_STATE.get('why', 'unknown reason')})"
+    return f"fused CPU kernel: in use ({'OpenMP' if _STATE['kind'] == 'omp' else 'one thread'})"
 
 # %% ../nbs/08a_kernels.ipynb #f5e1a443
 _LOCAL = threading.local()   # per-thread packing buffer: the call releases the GIL, so threads may run it at once
