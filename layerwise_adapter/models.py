@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 from .core import LWAError, cache_dir, atomic_path
 
 # %% auto #0
@@ -324,3 +325,32 @@ def load_backbone(spec:str, # offline short name (see OFFLINE_BACKBONES), local 
         src = spec
     model, tok = _load_pretrained(src, trust_remote_code, dtype, quantization)
     return Backbone(model, tok, spec)
+
+# %% ../nbs/02_models.ipynb #4407b2c6
+@patch
+def truncate(self:Backbone, keep, # indices of the layers to keep, in order (at least one)
+            )->Backbone:
+    "Keep only the `keep` layers, in place, as a self-consistent k-layer model; returns `self`."
+    keep = self._check_keep(keep)
+    if not keep: raise LWAError("truncate needs at least one layer to keep")
+    cfg = self.model.config
+    if getattr(cfg, 'scale_attn_by_inverse_layer_idx', False):  # GPT-2 option: a layer's output would depend on its new index
+        raise LWAError("cannot truncate a model with scale_attn_by_inverse_layer_idx=True: its layers compute with their index")
+    self._swap_layers(keep)
+    cfg.num_hidden_layers = len(keep)
+    for j, layer in enumerate(self.layers):
+        for m in layer.modules():
+            if isinstance(getattr(m, 'layer_idx', None), int): m.layer_idx = j
+    return self
+
+# %% ../nbs/02_models.ipynb #719d92f0
+@patch
+def save_pretrained(self:Backbone, path:str|Path, # folder to write
+                   )->Path:
+    "Save the model and its tokenizer as a Hugging Face folder that `load_backbone(path)` and `AutoModel.from_pretrained` read."
+    if any('lora_' in n for n, _ in self.model.named_parameters()):  # peft renames the wrapped weights: a reload would miss them
+        raise LWAError("this backbone holds LoRA adapters; merge them into the weights (or save them with peft) before save_pretrained")
+    path = Path(path)
+    self.model.save_pretrained(path)
+    if self.tokenizer is not None: self.tokenizer.save_pretrained(path)
+    return path
