@@ -26,15 +26,7 @@ def prune_recommender(rec:SeqRecommender, # the teacher
     if not kept or len(set(kept)) != len(kept) or kept[0] < 0 or kept[-1] >= L:
         raise LWAError(f"kept={kept} must be distinct layer indices in 0..{L-1}, at least one")
     st = copy.deepcopy(rec)
-    bb = st.backbone
-    layers = nn.ModuleList([bb.layers[i] for i in kept])
-    setattr(bb._parent, bb._attr, layers)
-    cfg = bb.model.config
-    cfg.num_hidden_layers = len(kept)
-    if isinstance(getattr(cfg, 'layer_types', None), list): cfg.layer_types = [cfg.layer_types[i] for i in kept]
-    for j, layer in enumerate(layers):
-        for m in layer.modules():
-            if hasattr(m, 'layer_idx'): m.layer_idx = j
+    st.backbone.truncate(kept)
     st.kept_layers = kept
     return st
 
