@@ -44,13 +44,12 @@ profile = 'custom'  # set by lwa run"""
 
 H9_BODY = """import sys, time
 from pathlib import Path
-from layerwise_adapter.runner import report_title
 time.sleep(sleep)
 assert not fail, 'asked to fail'
 if data_dir:
     from layerwise_adapter.data import load_dataset
     load_dataset('ml-100k', data_dir)
-Path(out_dir, 'report.md').write_text(report_title('H9', 'a demo?', profile) + f'\\n\\nVerdict: supported\\n\\nn={n}\\nprefix={sys.prefix}\\n')"""
+Path(out_dir, 'report.md').write_text(f'# H9 ({profile} profile): a demo?\\n\\nVerdict: supported\\n\\nn={n}\\nprefix={sys.prefix}\\n')"""
 
 H9_PROFILES = """constraints:
   n: {min: 1}
