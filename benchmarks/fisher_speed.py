@@ -8,9 +8,8 @@ and the same ML-100K training windows in the same batches:
 * train  - forward + backward of the mean next-item loss (`sequence_loss`), gradients of the layer parameters;
 * fisher - `fisher_diagonal(kind='empirical')` over the backbone layer parameters (batched per-example gradients),
   including its one-off check of the first batch against autograd; fisher_nocheck - the same with `check=False`;
-  fisher_unfused - as fisher, but with the fused CPU kernel turned off (`LAYERWISE_ADAPTER_FUSED=0`: the batched
-  PyTorch path that stores per-example gradients in chunks);
-* naive  - one forward + autograd call per example, squared and summed (timed on a subset, scaled to all examples).
+* naive  - `fisher_diagonal_loop`, one forward + autograd call per example, squared and summed (timed on a subset,
+  scaled to all examples).
 
 Only the backbone layer parameters require gradients in all of them. Times are medians over repeated passes after a
 warm-up pass, the variants interleaved in one process so that other load on the machine affects them alike. Memory is
@@ -65,38 +64,25 @@ def _seq_forward(model, windows):
     logits = model.logits(h)
     return logits, tgt.masked_fill(tmask == 0, -100).to(logits.device)
 
-VARIANTS = ('train', 'fisher', 'fisher_nocheck', 'fisher_unfused', 'naive')
+VARIANTS = ('train', 'fisher', 'fisher_nocheck', 'naive')
 
 def _passes(args):
     "The model, the number of examples, and one callable per variant that runs it once over all batches."
     import torch
     from layerwise_adapter.recommender import sequence_loss
-    from layerwise_adapter.fisher import fisher_diagonal, select_params, _nll_sum
+    from layerwise_adapter.fisher import fisher_diagonal, fisher_diagonal_loop
     torch.set_num_threads(args.threads)
     rec, batches = _build(args)
     rec.eval()
     in_layers = lambda n: '.layers.' in n
-    sel = select_params(rec, in_layers)
     subset = [w for b in batches for w in b][:args.naive_examples]
     def train():
         for b in batches:
             sequence_loss(rec, b).backward()
             rec.zero_grad(set_to_none=True)
     def fisher(check=True): fisher_diagonal(rec, batches, _seq_forward, params=in_layers, progress=False, check=check)
-    def fisher_unfused():
-        old = os.environ.get('LAYERWISE_ADAPTER_FUSED')
-        os.environ['LAYERWISE_ADAPTER_FUSED'] = '0'
-        try: fisher()
-        finally:
-            if old is None: del os.environ['LAYERWISE_ADAPTER_FUSED']
-            else: os.environ['LAYERWISE_ADAPTER_FUSED'] = old
-    def naive():
-        acc = {n: torch.zeros_like(p) for n, p in sel.items()}
-        for w in subset:
-            logits, tgt = _seq_forward(rec, [w])
-            for (n, _), g in zip(sel.items(), torch.autograd.grad(_nll_sum(logits, tgt), list(sel.values()))): acc[n] += g.square()
-    return rec, sum(len(b) for b in batches), dict(train=train, fisher=fisher, fisher_nocheck=lambda: fisher(False),
-                                              fisher_unfused=fisher_unfused, naive=naive)
+    def naive(): fisher_diagonal_loop(rec, [subset], _seq_forward, params=in_layers)
+    return rec, sum(len(b) for b in batches), dict(train=train, fisher=fisher, fisher_nocheck=lambda: fisher(False), naive=naive)
 
 def _time_worker(args):
     """Time all variants in one process, interleaved (train, fisher, ..., train, fisher, ...), so that load from other
@@ -181,8 +167,7 @@ def main():
           f'{args.repeats} timed passes of each variant, interleaved, after a warm-up (median); {args.device}, '
           f'{args.threads} threads, torch {torch.__version__}, {platform.processor() or platform.machine()}, load average '
           f'{", ".join(f"{x:.1f}" for x in os.getloadavg())}')
-    from layerwise_adapter.kernels import fused_status
-    print(f'Fisher and gradients over the backbone layer parameters (tune=full, no item text); {fused_status()}.')
+    print('Fisher and gradients over the backbone layer parameters (tune=full, no item text).')
     print(f'naive = one autograd call per example, timed on {args.naive_examples} examples and scaled to all.')
     print('peak_mb = peak RSS of a separate process running the variant twice (VmHWM, reset after loading'
           + ('' if all(r['peak_reset'] for r in rows) else '; NOT reset here, so it includes loading') +
@@ -192,7 +177,7 @@ def main():
     for model, d in df.groupby('model', sort=False):
         r = d.set_index('variant').ratio_vs_train
         print(f'{model}: Fisher / train = {r["fisher"]:.2f} (target <= 1.5; without the first-batch check '
-              f'{r["fisher_nocheck"]:.2f}; without the fused kernel {r["fisher_unfused"]:.2f}), '
+              f'{r["fisher_nocheck"]:.2f}), '
               f'naive loop / train = {r["naive"]:.2f}, naive / Fisher = {r["naive"]/r["fisher"]:.1f}')
 
 if __name__ == '__main__': main()

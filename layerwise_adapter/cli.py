@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #74ff05d5
 from __future__ import annotations
-import argparse, json, sys
+import argparse, json, signal, sys, threading
 from .core import LWAError
 
 # %% auto #0
@@ -31,14 +31,21 @@ def build_parser()->argparse.ArgumentParser:
         r.add_argument('-p', '--param', action='append', type=_kv, default=[], metavar='KEY=VALUE', help='override a parameter')
         r.add_argument('--data-dir', default=None, help='folder of local data copies')
         if cmd == 'run':
-            r.add_argument('--out', default=None, help='report folder (default reports/<H>)')
+            r.add_argument('--out', default=None, help='report folder (default reports/<H> for the quick profile, reports/<profile>/<H> '
+                           'for others); it must be new, empty or a report folder lwa wrote')
             r.add_argument('--no-progress', action='store_true', help='hide the cell progress bar')
     return ap
 
 # %% ../nbs/08_cli.ipynb #f39bd2c3
+class _Terminated(KeyboardInterrupt):
+    "Raised on SIGTERM, so that a terminated run cleans up exactly as after Ctrl-C."
+
+def _on_sigterm(signum, frame): raise _Terminated()
+
 def main(argv:list[str]|None=None)->int:
-    "Entry point of `lwa`; returns the exit status (2 for a user error, 1 for a failed run)."
+    "Entry point of `lwa`; returns the exit status (2 for a user error, 1 for a failed run, 130 after Ctrl-C, 143 after SIGTERM)."
     args = build_parser().parse_args(argv)
+    old = signal.signal(signal.SIGTERM, _on_sigterm) if threading.current_thread() is threading.main_thread() else None
     try:
         if args.cmd == 'data':
             from layerwise_adapter.data import data_stats
@@ -57,11 +64,18 @@ def main(argv:list[str]|None=None)->int:
         for n in names:
             s = run_hypothesis(n, args.profile, overrides, args.data_dir, args.out, progress=not args.no_progress)
             print(json.dumps(s), flush=True)
+            if not s['ok']: print(f"lwa: {n} failed: {s['error']} (report: {s['report']})", file=sys.stderr, flush=True)
             ok &= s['ok']
         return 0 if ok else 1
     except LWAError as e:
         print(f"lwa: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as e:
+        how = 'terminated' if isinstance(e, _Terminated) else 'interrupted'
+        print(f"lwa: {how}; report folders were left as they were and the run's temporary files removed", file=sys.stderr)
+        return 143 if isinstance(e, _Terminated) else 130
+    finally:
+        if old is not None: signal.signal(signal.SIGTERM, old)
 
 # %% ../nbs/08_cli.ipynb #bcc866b7
 if __name__ == '__main__' and 'IPython' not in sys.modules: sys.exit(main())  # python -m layerwise_adapter.cli

@@ -4,20 +4,20 @@
 
 # %% ../nbs/01_data.ipynb #486fb746
 from __future__ import annotations
-import gzip, hashlib, html, inspect, io, json, pickle, re, shutil, tempfile, urllib.error, urllib.request, warnings, zipfile, zlib
+import gzip, hashlib, html, inspect, io, json, re, shutil, tempfile, urllib.error, urllib.parse, urllib.request, warnings, zipfile, zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from . import core
-from .core import LWAError, atomic_path, cache_dir, config_hash, file_md5
+from .core import LWAError, atomic_path, cache_dir, config_hash, file_md5, log_data_file
 
 # %% auto #0
 __all__ = ['MOVIELENS', 'AMAZON_CATEGORIES', 'AMAZON_ALL_CATEGORIES', 'MOVIELENS_BASE_URL', 'AMAZON_BASE_URLS',
-           'AMAZON_REVIEWS_PATH', 'AMAZON_META_PATH', 'MOVIELENS_FILES', 'ARCHIVE_MD5', 'FILE_MD5', 'EXPECTED_ROWS',
-           'COLUMNS', 'ID_SEED', 'PARSER_VERSION', 'SYNTHETIC_KWARGS', 'ML100K_GENRES', 'dataset_names', 'parse_name',
-           'EvalData', 'LOOSplit', 'SeqDataset', 'build_dataset', 'fetch', 'gzip_content_md5', 'movielens_files',
+           'AMAZON_REVIEWS_PATH', 'AMAZON_META_PATH', 'MOVIELENS_FILES', 'ARCHIVE_MD5', 'FILE_SHA256', 'EXPECTED_ROWS',
+           'COLUMNS', 'ID_SEED', 'PARSER_VERSION', 'ML100K_GENRES', 'dataset_names', 'parse_name', 'EvalData',
+           'LOOSplit', 'SeqDataset', 'build_dataset', 'check_url', 'fetch', 'content_digests', 'movielens_files',
            'amazon_files', 'movie_text', 'read_ratings_table', 'read_movie_texts', 'usable_title', 'meta_text',
            'review_text', 'read_amazon', 'load_movielens', 'load_amazon', 'synthetic_steps', 'synthetic_dataset',
            'load_dataset', 'data_stats']
@@ -44,21 +44,25 @@ AMAZON_META_PATH = 'metaFiles2/meta_{cat}.json.gz'
 # Files each MovieLens data set needs: (ratings, movies), inside the folder of that name.
 MOVIELENS_FILES = {'ml-100k': ('u.data', 'u.item'), 'ml-1m': ('ratings.dat', 'movies.dat'),
                    'ml-latest-small': ('ratings.csv', 'movies.csv')}
-# md5 of the archives as published by GroupLens (ml-1m's is the value cited by many independent loaders; we hold no
-# second copy to check it against, so for a local ml-1m folder only the row count below is verified).
+# md5 of the archives as published by GroupLens, checked before the files inside them are (ml-1m's is the value cited by
+# many independent loaders; we hold no copy of ml-1m to check it against).
 ARCHIVE_MD5 = {'ml-100k': '0e33842e24a9c977be4e0107933c0723', 'ml-1m': 'c4d9eecfca2ab87c1945afe126590906',
                'ml-latest-small': '31a303aabbc519bd33d025e44d6c2570'}
-# md5 of single files, from shared/data/SOURCES.md. For .json.gz files it is the md5 of the *decompressed* content,
-# so that a recompressed but otherwise identical copy (as All_Beauty_5's is) still verifies.
-FILE_MD5 = {'ml-100k/u.data': '6e47046882bad158b0efbb84cd5cb987', 'ml-100k/u.item': 'c9e7f390115d79079537301d5204f3f7',
-            'ml-latest-small/ratings.csv': '325a6f09399d1c45671f187505e1a100',
-            'ml-latest-small/movies.csv': 'ed94fab72b62442ef8150d9446e000d6',
-            'amazon/Gift_Cards/Gift_Cards_5.json.gz': '99f5bc0d05cd504dc0c859d39cdf0eb0',
-            'amazon/Gift_Cards/meta_Gift_Cards.json.gz': '7f5d86bb76abec80de93d22a480a934d',
-            'amazon/Magazine_Subscriptions/Magazine_Subscriptions_5.json.gz': '1766eb66130172eff5363a23f7c3c312',
-            'amazon/Magazine_Subscriptions/meta_Magazine_Subscriptions.json.gz': '0478e2225ac4363d5e14287a3ba490c7',
-            'amazon/All_Beauty/All_Beauty_5.json.gz': '9a2c4fe7fc647b620560e0ca8dd14d81',
-            'amazon/AMAZON_FASHION/AMAZON_FASHION_5.json.gz': '5a1d8f483aa34695256379050d42a2b7'}
+# sha256 of single files, computed from copies whose md5 equals the published one (shared/data/SOURCES.md; both are
+# checked in the tests below). For .json.gz files it is the sha256 of the *decompressed* content, so that a
+# recompressed but otherwise identical copy (as All_Beauty_5's is) still verifies. A download of a file missing here
+# is refused unless verify=False: nothing unverified enters the cache.
+FILE_SHA256 = {
+    'ml-100k/u.data': '06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490',
+    'ml-100k/u.item': '553841ebc7de3a0fd0d6b62a204ea30c1e651aacfb2814c7a6584ac52f2c5701',
+    'ml-latest-small/ratings.csv': 'aa289ca83157595d0df6aea1be6a4ded676ddc4385472e8313a8ed9805352646',
+    'ml-latest-small/movies.csv': '5a5f32dd9bb3797b8e728a1b98958789d2b13f294a69fdfbc5727f8a9611aa07',
+    'amazon/Gift_Cards/Gift_Cards_5.json.gz': '9a712964d5f4d6d6ce905efc63dd41fe1309dd02a6daa4e7e0570725a44261cf',
+    'amazon/Gift_Cards/meta_Gift_Cards.json.gz': '4c6780c05923f001b03fd81895ca756fff182124cb0c8805208a11d4b60010cc',
+    'amazon/Magazine_Subscriptions/Magazine_Subscriptions_5.json.gz': '2092c2821ab8c720988443f1a1a2e203e6339595daa0f7bc1ca190e9181d7e7d',
+    'amazon/Magazine_Subscriptions/meta_Magazine_Subscriptions.json.gz': '2764cf5f81c686f94e8635db767676eb7535c0354a50a3e592dc5b97b8f2926f',
+    'amazon/All_Beauty/All_Beauty_5.json.gz': '2216c07d74d92744fefcff3cfe9eac5831634bcc77bfb2a47352f7d51f96cb86',
+    'amazon/AMAZON_FASHION/AMAZON_FASHION_5.json.gz': '89d01607b46760c41b2b22314973fac06b18a915977374ba02624dbe78d637ee'}
 # Published row counts, checked whenever `verify` is on (the only check we have for ml-1m and for Appliances).
 EXPECTED_ROWS = {'ml-100k/u.data': 100000, 'ml-1m/ratings.dat': 1000209, 'ml-latest-small/ratings.csv': 100836,
                  'amazon/Gift_Cards/Gift_Cards_5.json.gz': 2972,
@@ -69,7 +73,6 @@ EXPECTED_ROWS = {'ml-100k/u.data': 100000, 'ml-1m/ratings.dat': 1000209, 'ml-lat
 COLUMNS = ['user', 'item', 'rating', 'timestamp']
 ID_SEED = 0           # seed of the id permutation: fixed, so ids are the same on every machine
 PARSER_VERSION = 1    # bump to invalidate parsed-data caches when parsing changes
-SYNTHETIC_KWARGS = dict(n_users=200, n_items=100, seq_len=20, seed=0, noise=0.1, n_groups=4)
 
 # %% ../nbs/01_data.ipynb #daa248cf
 def dataset_names()->list[str]:
@@ -218,43 +221,67 @@ def build_dataset(name:str, # name of the data set
     return SeqDataset(name, df, texts, raw_users, raw_items, source or {})
 
 # %% ../nbs/01_data.ipynb #3cf4a58e
-def fetch(url:str, # http(s):// or file:// URL
+def check_url(url:str, # a URL a loader is about to fetch
+              verify:bool=True, # False also allows plain http://
+             )->str:
+    "`url` if it may be fetched: https:// or file:// (a local mirror), http:// only with verify=False; else LWAError."
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme in ('https', 'file') or (scheme == 'http' and not verify): return url
+    why = 'plain http can be altered on the way; pass verify=False to accept it' if scheme == 'http' else 'use an https:// URL'
+    raise LWAError(f"refusing to download {url}: only https:// (or a file:// mirror) is fetched ({why})")
+
+def fetch(url:str, # https:// or file:// URL (http:// only with verify=False)
           dest:str|Path, # file to write (the caller makes it atomic)
+          verify:bool=True, # refuse plain http:// (also after a redirect)
           timeout:float=30.0, # seconds to wait for the server
          ):
     "Download `url` into `dest`; LWAError naming the URL on any failure."
+    check_url(url, verify)
     try:
         req = urllib.request.Request(url, headers={'User-Agent': 'layerwise-adapter'})
-        with urllib.request.urlopen(req, timeout=timeout) as r, open(dest, 'wb') as f: shutil.copyfileobj(r, f, 1 << 20)
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            check_url(r.geturl(), verify)
+            with open(dest, 'wb') as f: shutil.copyfileobj(r, f, 1 << 20)
     except (urllib.error.URLError, OSError, ValueError) as e:
         why = getattr(e, 'reason', None) or e
         raise LWAError(f"could not download {url}: {why}") from e
 
 # %% ../nbs/01_data.ipynb #202486e4
-def _check_md5(path:Path, # file to check
-               key:str, # its key in FILE_MD5, e.g. 'ml-100k/u.data'
-               md5:str|None=None, # its md5, if already computed
-               shown:str|None=None, # how to name the file in the message (default: its path)
-              ):
-    "Raise LWAError if `path`'s md5 differs from the known one for `key` (no-op when none is known)."
-    want = FILE_MD5.get(key)
-    if want is None: return
-    got = md5 or file_md5(path)
-    if got != want:
-        raise LWAError(f"{shown or path}: md5 {got} differs from the published {want}: the file is corrupted, truncated or "
-                       f"edited. Replace it with the original (or pass verify=False to use it anyway)")
-
-def gzip_content_md5(path:str|Path, # a .gz file
-                    )->tuple[str,int]:
-    "md5 of the decompressed content and its number of non-blank lines; LWAError if the gzip is corrupted or truncated."
-    h, n = hashlib.md5(), 0
+def content_digests(path:str|Path, # a file
+                    gz:bool|None=None, # hash the decompressed content (LWAError if that is corrupted or truncated); default: for names ending in .gz
+                   )->dict:
+    "md5 and sha256 of a file's content (decompressed for gzip) and its number of non-blank lines."
+    md5, sha, n = hashlib.md5(), hashlib.sha256(), 0
+    if gz is None: gz = str(path).endswith('.gz')
     try:
-        with gzip.open(path, 'rb') as f:
+        with (gzip.open if gz else open)(path, 'rb') as f:
             for line in f:
-                h.update(line); n += bool(line.strip())
+                md5.update(line); sha.update(line); n += bool(line.strip())
     except (EOFError, OSError, zlib.error) as e:
         raise LWAError(f"{path}: not a valid gzip file, or truncated ({e})") from e
-    return h.hexdigest(), n
+    return dict(md5=md5.hexdigest(), sha256=sha.hexdigest(), lines=n)
+
+def _check_sha256(path:Path, # file to check
+                  key:str, # its key in FILE_SHA256, e.g. 'ml-100k/u.data'
+                  sha256:str|None=None, # its content sha256, if already computed
+                  shown:str|None=None, # how to name the file in the message (default: its path)
+                 ):
+    "Raise LWAError if `path`'s sha256 differs from the known one for `key` (no-op when none is known)."
+    want = FILE_SHA256.get(key)
+    if want is None: return
+    got = sha256 or content_digests(path)['sha256']
+    if got != want:
+        raise LWAError(f"{shown or path}: sha256 {got} differs from the published file's {want}: the file is corrupted, "
+                       f"truncated or edited. Replace it with the original (or pass verify=False to use it anyway)")
+
+def _require_sha256(keys:list, # keys in FILE_SHA256 of the files about to be downloaded
+                    verify:bool, # with verify=False nothing is required
+                   ):
+    "LWAError before any download if `verify` is on and a file to be downloaded has no known sha256."
+    if missing := [k for k in keys if verify and k not in FILE_SHA256]:
+        raise LWAError(f"no sha256 is known for {', '.join(missing)}, so a download cannot be verified: put a copy you trust "
+                       f"in a local data folder (data_dir or $LAYERWISE_ADAPTER_DATA, same layout), or pass verify=False to "
+                       f"download it unverified")
 
 # %% ../nbs/01_data.ipynb #9fdecf89
 def _download_movielens(name:str, # 'ml-100k', 'ml-1m' or 'ml-latest-small'
@@ -264,9 +291,10 @@ def _download_movielens(name:str, # 'ml-100k', 'ml-1m' or 'ml-latest-small'
                        ):
     "Download `<name>.zip`, verify it, and extract the needed files atomically into `root`."
     url = (base_url or MOVIELENS_BASE_URL).rstrip('/') + f'/{name}.zip'
+    _require_sha256([f'{name}/{f}' for f in MOVIELENS_FILES[name]], verify)
     with tempfile.TemporaryDirectory() as tmp:
         zpath = Path(tmp)/f'{name}.zip'
-        fetch(url, zpath)
+        fetch(url, zpath, verify)
         if verify and (got := file_md5(zpath)) != ARCHIVE_MD5[name]:
             raise LWAError(f"{url}: archive md5 {got} differs from the published {ARCHIVE_MD5[name]} (corrupted or changed download)")
         try:
@@ -277,25 +305,26 @@ def _download_movielens(name:str, # 'ml-100k', 'ml-1m' or 'ml-latest-small'
                     z.extract(f'{name}/{f}', tmp)
         except zipfile.BadZipFile as e: raise LWAError(f"{url}: not a valid zip archive ({e})") from e
         if verify:
-            for f in MOVIELENS_FILES[name]: _check_md5(Path(tmp)/name/f, f'{name}/{f}', shown=f'{url}: {name}/{f}')
+            for f in MOVIELENS_FILES[name]: _check_sha256(Path(tmp)/name/f, f'{name}/{f}', shown=f'{url}: {name}/{f}')
         for f in MOVIELENS_FILES[name]:   # all files verified: only now do they enter the cache
             with atomic_path(root/f) as p: shutil.copyfile(Path(tmp)/name/f, p)
 
 def _download_amazon(rel:str, # path under the release, e.g. 'categoryFilesSmall/Gift_Cards_5.json.gz'
                      dest:Path, # where the file goes in the cache
-                     key:str, # its key in FILE_MD5
-                     verify:bool, # check its md5 where known
+                     key:str, # its key in FILE_SHA256
+                     verify:bool, # require and check its sha256
                      base_url:str|None, # release URL (default: AMAZON_BASE_URLS, tried in order)
                     ):
-    "Download one file of the Amazon release into `dest`, checking gzip integrity (and md5) before it lands."
+    "Download one file of the Amazon release into `dest`, checking gzip integrity and sha256 before it lands."
+    _require_sha256([key], verify)
     errors = []
     for base in ([base_url] if base_url else AMAZON_BASE_URLS):
         url = base.rstrip('/') + '/' + rel
         try:
             with atomic_path(dest) as p:   # renamed onto dest only if downloaded and verified
-                fetch(url, p)
-                md5, _ = gzip_content_md5(p)
-                if verify: _check_md5(p, key, md5, shown=url)
+                fetch(url, p, verify)
+                sha = content_digests(p, gz=True)['sha256']
+                if verify: _check_sha256(p, key, sha, shown=url)
             return
         except LWAError as e: errors.append(str(e).replace(str(p), url))
     raise LWAError('; '.join(errors))
@@ -364,10 +393,14 @@ def movie_text(title:str, # title, usually with the year, e.g. 'Toy Story (1995)
 def _read_text(path:Path, # file to read
                encoding:str, # its encoding
               )->str:
-    "The decoded content of `path`; LWAError if unreadable or not in `encoding`."
-    try: return path.read_bytes().decode(encoding)
+    "The decoded content of `path`; LWAError if unreadable, not in `encoding`, or cut off (a last line without a line break)."
+    try: text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError as e: raise LWAError(f"{path}: not {encoding} text ({e})") from e
     except OSError as e: raise LWAError(f"{path}: cannot be read ({e})") from e
+    if text and not text.endswith('\n'):
+        raise LWAError(f"{path}: the last line is incomplete (no line break at the end), so the file was cut off: "
+                       f"replace it with a complete copy (this holds with verify=False too)")
+    return text
 
 def read_ratings_table(path:Path, # ratings file
                        sep:str, # field separator ('::' allowed)
@@ -406,7 +439,7 @@ def read_movie_texts(path:Path, # u.item, movies.dat or movies.csv
     "Raw movie id -> 'Title (year). Genres: ...' from a MovieLens movies file."
     out = {}
     if kind == 'ml-latest-small':
-        try: df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        try: df = pd.read_csv(io.StringIO(_read_text(path, 'utf-8')), dtype=str, keep_default_na=False)
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e: raise LWAError(f"{path}: malformed CSV ({e})") from None
         if list(df.columns) != ['movieId', 'title', 'genres']: raise LWAError(f"{path}: header {list(df.columns)}, expected ['movieId', 'title', 'genres']")
         rows = ((i + 2, r.movieId, r.title, r.genres.split('|'), None) for i, r in enumerate(df.itertuples()))
@@ -433,8 +466,8 @@ def read_movie_texts(path:Path, # u.item, movies.dat or movies.csv
 # %% ../nbs/01_data.ipynb #b649bedb
 def _json_lines(path:Path, # a .json.gz file with one JSON object per line
                ):
-    "Yield (line number, object) and finally ('md5', (content md5, number of objects)); LWAError on bad gzip or JSON."
-    h, n = hashlib.md5(), 0
+    "Yield (line number, object) and finally ('sha256', (content sha256, number of objects)); LWAError on bad gzip or JSON."
+    h, n = hashlib.sha256(), 0
     try:
         with gzip.open(path, 'rb') as f:
             for i, line in enumerate(f, 1):
@@ -446,7 +479,7 @@ def _json_lines(path:Path, # a .json.gz file with one JSON object per line
                 n += 1
                 yield i, obj
     except (EOFError, OSError, zlib.error) as e: raise LWAError(f"{path}: not a valid gzip file, or truncated ({e})") from None
-    yield 'md5', (h.hexdigest(), n)
+    yield 'sha256', (h.hexdigest(), n)
 
 def _clean(s, # text that may hold HTML tags and entities
            n:int=200, # keep at most this many characters
@@ -490,12 +523,12 @@ def review_text(styles:Counter, # style string -> count
 def read_amazon(cat:str, # category
                 reviews:Path, # <Cat>_5.json.gz
                 meta:Path|None, # meta_<Cat>.json.gz or None
-                verify:bool, # check md5 sums (of the decompressed content) and row counts where known
+                verify:bool, # check sha256 sums (of the decompressed content) and row counts where known
                )->tuple[pd.DataFrame,dict]:
     "Raw interactions and raw asin -> text of an Amazon category."
     rows, styles, summaries = [], {}, {}
     for i, r in _json_lines(reviews):
-        if i == 'md5': md5, n = r; continue
+        if i == 'sha256': sha, n = r; continue
         try: row = (str(r['reviewerID']), str(r['asin']), float(r['overall']), int(r['unixReviewTime']))
         except KeyError as e: raise LWAError(f"{reviews}, line {i}: missing field {e}") from None
         except (TypeError, ValueError): raise LWAError(f"{reviews}, line {i}: overall {r.get('overall')!r} or unixReviewTime "
@@ -507,7 +540,7 @@ def read_amazon(cat:str, # category
         if isinstance(sm := r.get('summary'), str) and sm.strip(): summaries.setdefault(row[1], Counter())[_clean(sm, 80)] += 1
     key = f'amazon/{cat}/{reviews.name}'
     if verify:
-        _check_md5(reviews, key, md5)
+        _check_sha256(reviews, key, sha)
         if key in EXPECTED_ROWS and n != EXPECTED_ROWS[key]:
             raise LWAError(f"{reviews}: {n} reviews, the published 5-core file has {EXPECTED_ROWS[key]}")
     raw = pd.DataFrame(rows, columns=COLUMNS)
@@ -515,8 +548,8 @@ def read_amazon(cat:str, # category
     best = {}
     if meta is not None:
         for i, m in _json_lines(meta):
-            if i == 'md5':
-                if verify: _check_md5(meta, f'amazon/{cat}/{meta.name}', m[0])
+            if i == 'sha256':
+                if verify: _check_sha256(meta, f'amazon/{cat}/{meta.name}', m[0])
                 continue
             a = m.get('asin')
             if a in asins and (q := meta_text(m))[0] > best.get(a, (0, ''))[0]: best[a] = q
@@ -524,6 +557,33 @@ def read_amazon(cat:str, # category
     return raw, texts
 
 # %% ../nbs/01_data.ipynb #e601d672
+_PARSED_FORMAT = 'layerwise_adapter.parsed/1'
+
+def _save_parsed(path:Path, # the .npz file to write (atomically)
+                 ds:SeqDataset, # the parsed data set
+                ):
+    "Store `ds` as arrays of numbers and a JSON header (strings), nothing that needs pickle to read."
+    head = dict(format=_PARSED_FORMAT, name=ds.name, item_text=list(ds.item_text), source=ds.source)
+    arrays = {c: ds.interactions[c].to_numpy() for c in COLUMNS}
+    for k in ('raw_user_ids', 'raw_item_ids'):
+        a = np.asarray(getattr(ds, k))
+        if a.dtype == object: head[k] = a.tolist()   # string (or mixed) ids: JSON keeps their types
+        else: arrays[k] = a
+    head = np.frombuffer(json.dumps(head, default=str).encode('utf-8'), dtype=np.uint8)
+    with atomic_path(path) as p:
+        with open(p, 'wb') as f: np.savez(f, head=head, **arrays)
+
+def _load_parsed(path:Path, # a file written by `_save_parsed`
+                )->SeqDataset:
+    "The data set stored in `path`; an error of some kind if the file is damaged, planted or of another format."
+    with np.load(path, allow_pickle=False) as z:
+        head = json.loads(bytes(z['head']).decode('utf-8'))
+        if head.get('format') != _PARSED_FORMAT: raise ValueError(f"format {head.get('format')!r}, expected {_PARSED_FORMAT!r}")
+        df = pd.DataFrame({c: z[c] for c in COLUMNS})
+        raw = {k: np.array(head[k], dtype=object) if k in head else z[k] for k in ('raw_user_ids', 'raw_item_ids')}
+    if not (isinstance(head['item_text'], list) and all(isinstance(t, str) for t in head['item_text'])): raise ValueError('item_text')
+    return SeqDataset(head['name'], df, head['item_text'], raw['raw_user_ids'], raw['raw_item_ids'], head['source'])
+
 def _cached(name:str, # data set name
             files:list, # source files (their md5s key the cache)
             verify:bool, # whether checksums are verified
@@ -531,28 +591,23 @@ def _cached(name:str, # data set name
             build, # () -> SeqDataset, called on a cache miss
             md5s:dict|None=None, # md5 of files, if already computed
            )->SeqDataset:
-    "Load `name` from the parsed-data cache, or build it and store it."
+    "Load `name` from the parsed-data cache, or build it and store it; every source file is noted in the run's data log."
     md5s = md5s or {str(f): file_md5(f) for f in files}
+    for f in files: log_data_file(f, md5s[str(f)])
     key = config_hash(dict(name=name, md5=sorted(md5s.values()), verify=verify, parser=PARSER_VERSION, seed=ID_SEED), 16)
-    path = cache_dir('data', 'parsed')/f'{name}-{key}.pkl'
+    path = cache_dir('data', 'parsed')/f'{name}-{key}.npz'
     if use_cache and path.is_file():
-        try:
-            with open(path, 'rb') as f: d = pickle.load(f)
-            return SeqDataset(**d)
-        except Exception as e: warnings.warn(f"ignoring unreadable cache {path} ({e}); parsing again")  # any corruption: rebuild
+        try: return _load_parsed(path)
+        except Exception as e: warnings.warn(f"ignoring unreadable cache {path} ({type(e).__name__}: {e}); parsing again")
     ds = build()
     ds.source = dict(files={str(f): md5s[str(f)] for f in files}, verify=verify)
-    if use_cache:
-        d = dict(name=ds.name, interactions=ds.interactions, item_text=ds.item_text, raw_user_ids=ds.raw_user_ids,
-                 raw_item_ids=ds.raw_item_ids, source=ds.source)
-        with atomic_path(path) as p:
-            with open(p, 'wb') as f: pickle.dump(d, f, protocol=pickle.HIGHEST_PROTOCOL)
+    if use_cache: _save_parsed(path, ds)
     return ds
 
 # %% ../nbs/01_data.ipynb #5e3091cc
 def load_movielens(name:str, # 'ml-100k', 'ml-1m' or 'ml-latest-small'
                    data_dir:str|Path|None=None, # local data folder; None: $LAYERWISE_ADAPTER_DATA, else download
-                   verify:bool=True, # verify md5 sums and row counts where known
+                   verify:bool=True, # verify sha256 sums and row counts where known; False also allows downloads without a known sha256
                    use_cache:bool=True, # cache the parsed data set
                    base_url:str|None=None, # where '<name>.zip' is downloaded from (default: GroupLens)
                   )->SeqDataset:
@@ -560,7 +615,7 @@ def load_movielens(name:str, # 'ml-100k', 'ml-1m' or 'ml-latest-small'
     ratings, movies = movielens_files(name, data_dir, verify, base_url)
     md5s = {str(f): file_md5(f) for f in (ratings, movies)}
     if verify:
-        for f in (ratings, movies): _check_md5(f, f'{name}/{f.name}', md5s[str(f)])
+        for f in (ratings, movies): _check_sha256(f, f'{name}/{f.name}')
     def build():
         if name == 'ml-100k': df = read_ratings_table(ratings, '\t')
         elif name == 'ml-1m': df = read_ratings_table(ratings, '::')
@@ -573,7 +628,7 @@ def load_movielens(name:str, # 'ml-100k', 'ml-1m' or 'ml-latest-small'
 
 def load_amazon(category:str, # a category of the 2018 release, e.g. 'Gift_Cards'
                 data_dir:str|Path|None=None, # local data folder; None: $LAYERWISE_ADAPTER_DATA, else download
-                verify:bool=True, # verify md5 sums and row counts where known
+                verify:bool=True, # verify sha256 sums and row counts where known; False also allows downloads without a known sha256
                 use_cache:bool=True, # cache the parsed data set
                 base_url:str|None=None, # release URL (default: AMAZON_BASE_URLS)
                )->SeqDataset:

@@ -14,10 +14,10 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import LWAError
 from .analysis import relative_depth
-from .kernels import square_sum_
 
 # %% auto #0
-__all__ = ['select_params', 'sample_targets', 'fisher_diagonal', 'layer_of', 'layer_fisher_table', 'fisher_block_spectrum']
+__all__ = ['select_params', 'sample_targets', 'fisher_diagonal', 'fisher_diagonal_loop', 'layer_of', 'layer_fisher_table',
+           'fisher_block_spectrum']
 
 # %% ../nbs/09_fisher.ipynb #4180a6bc
 def _unwrap(model:nn.Module)->nn.Module:
@@ -168,10 +168,6 @@ def _sq_sum(site:_Site, a:torch.Tensor, g:torch.Tensor, acc:dict,
         x2, d2 = a[:, 0].square(), g[:, 0].square()
         if 'weight' in site.names: acc['weight'] += d2.T @ x2 if site.kind == 'linear' else x2.T @ d2
         if 'bias' in site.names: acc['bias'] += d2.sum(0)
-        return
-    if site.kind in ('linear', 'conv1d') and 'weight' in site.names and \
-       square_sum_(acc['weight'], *((g, a) if site.kind == 'linear' else (a, g))):   # fused CPU kernel, where it applies
-        if 'bias' in site.names: _add_square_sum_(acc['bias'], (a if site.kind == 'conv1d' else g).sum(1))
         return
     for attr, rows, G in _per_example(site, a, g): _add_square_sum_(acc[attr][rows], G)
 
@@ -373,6 +369,44 @@ def fisher_diagonal(model:nn.Module, # the model (DDP-wrapped is fine); put in e
     if n_ex.item() == 0: raise LWAError("no example with a valid target (targets are all -100 or there are no batches)")
     draws = 1 if kind == 'empirical' else int(mc_samples)
     return {n: acc[n].div_(n_ex.item()*draws) for n in sel}
+
+# %% ../nbs/09_fisher.ipynb #0cb9ee3a
+def fisher_diagonal_loop(model:nn.Module, # the model (DDP-wrapped is fine); put in eval mode during the loop, then restored
+                         batches:Iterable, # batches that slice into one-example batches (`batch[i:i+1]`), passed to `forward`
+                         forward:Callable, # forward(model, batch) -> (logits, targets), as for `fisher_diagonal`
+                         kind:str='empirical', # 'empirical' (observed labels) or 'true' (labels drawn from the model)
+                         mc_samples:int=1, # kind='true': label draws per batch, averaged
+                         params=None, # None (all trainable), parameter names, or a predicate on names
+                         seed:int=0, # kind='true': seed of the label generator
+                        )->dict[str, torch.Tensor]:
+    """The diagonal Fisher by its definition: one forward and one autograd call per example, squared and averaged over
+    examples (and label draws). Slow; the reference `fisher_diagonal` is checked against. For kind='true' the labels of
+    each batch are drawn from the batch's logits exactly as `fisher_diagonal` draws them, so the two agree."""
+    if kind not in ('empirical', 'true'): raise LWAError(f"kind={kind!r}: use 'empirical' or 'true'")
+    net = _unwrap(model)
+    sel = select_params(net, params)
+    acc = {k: torch.zeros(p.shape, dtype=_acc_dtype(p), device=p.device) for k, p in sel.items()}
+    modes, gen, n = {m: m.training for m in net.modules()}, None, 0
+    net.eval()
+    try:
+        for batch in batches:
+            ys = None
+            if kind == 'true':
+                logits, targets = forward(net, batch)
+                if gen is None: gen = torch.Generator(device=logits.device).manual_seed(int(seed))
+                ys = [sample_targets(logits, targets, gen) for _ in range(int(mc_samples))]
+            for i in range(len(batch)):
+                li, ti = forward(net, batch[i:i+1])
+                for y in ys or [ti]:
+                    yi = ti if ys is None else y[i:i+1, :li.shape[1]] if y.dim() == 2 else y[i:i+1]
+                    gs = torch.autograd.grad(_nll_sum(li, yi), list(sel.values()), allow_unused=True, retain_graph=True)
+                    for k, gr in zip(sel, gs):
+                        if gr is not None: acc[k] += gr.to(acc[k].dtype).square() / len(ys or [ti])
+                n += int((ti != -100).any())
+    finally:
+        for m, t in modes.items(): m.train(t)
+    if n == 0: raise LWAError("no example with a valid target (targets are all -100 or there are no batches)")
+    return {k: v/n for k, v in acc.items()}
 
 # %% ../nbs/09_fisher.ipynb #df2ee370
 _LAYER_RE = re.compile(r'(?:^|\.)(?:layers|layer|h|blocks|block)\.(\d+)(?=\.|$)')

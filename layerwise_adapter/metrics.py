@@ -35,8 +35,13 @@ def _as_targets(targets, n_rows:int, n_items:int)->np.ndarray:
     return t.astype(np.int64)
 
 def _as_exclusions(exclude, n_rows:int, n_items:int)->tuple[np.ndarray,np.ndarray]|None:
-    "`exclude` (None, a list of id arrays, or a sparse [rows, items] matrix) as CSR (indptr, indices)."
+    "`exclude` (None, U arrays of item ids, a boolean [U, I] mask or a sparse [U, I] matrix) as CSR (indptr, indices)."
     if exclude is None: return None
+    if isinstance(exclude, torch.Tensor): exclude = exclude.detach().cpu().numpy()
+    if isinstance(exclude, np.ndarray) and exclude.dtype == bool:
+        if exclude.shape != (n_rows, n_items):
+            raise LWAError(f"a boolean exclude mask must have the shape of scores {(n_rows, n_items)}, got {exclude.shape}")
+        exclude = sp.csr_matrix(exclude)
     if sp.issparse(exclude):
         if exclude.shape != (n_rows, n_items): raise LWAError(f"exclude has shape {exclude.shape} but scores have shape {(n_rows, n_items)}")
         m = sp.csr_matrix(exclude)
@@ -44,6 +49,8 @@ def _as_exclusions(exclude, n_rows:int, n_items:int)->tuple[np.ndarray,np.ndarra
         return m.indptr.astype(np.int64), m.indices.astype(np.int64)
     if len(exclude) != n_rows: raise LWAError(f"exclude has {len(exclude)} rows but scores have {n_rows}")
     rows = [np.asarray(o).reshape(-1) for o in exclude]
+    if bad := next((o.dtype for o in rows if len(o) and not np.issubdtype(o.dtype, np.integer)), None):
+        raise LWAError(f"exclude rows must hold integer item ids, got dtype {bad}; for a mask pass one boolean [U, I] array")
     indptr = np.zeros(n_rows+1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(o) for o in rows])
     indices = np.concatenate(rows).astype(np.int64) if indptr[-1] else np.zeros(0, dtype=np.int64)
@@ -83,7 +90,7 @@ def _check_ks(ks)->tuple[int,...]:
 # %% ../nbs/03_metrics.ipynb #a7c76e4c
 def rank_metrics(scores:torch.Tensor|np.ndarray, # [U, I] a score for every item, one row per user
                  targets:torch.Tensor|np.ndarray|Sequence[int], # [U] the held-out item id of each row
-                 exclude:Sequence[np.ndarray]|sp.spmatrix|None=None, # U arrays of item ids, or a [U, I] sparse matrix, never ranked (the target never excluded)
+                 exclude:Sequence[np.ndarray]|np.ndarray|torch.Tensor|sp.spmatrix|None=None, # never ranked (the target never excluded): U arrays of item ids, a boolean [U, I] mask or a sparse [U, I] matrix
                  ks:Sequence[int]=(1,5,10,20), # cut-offs for HR@k and NDCG@k
                  chunk:int|None=None, # rows scored at once (default: about 2**24 scores a chunk)
                 )->pd.DataFrame:
@@ -113,7 +120,7 @@ def _negative_keys(row_keys:np.ndarray, n_items:int, seed:int)->np.ndarray:
 
 def sampled_rank_metrics(scores:torch.Tensor|np.ndarray, # [U, I] a score for every item, one row per user
                          targets:torch.Tensor|np.ndarray|Sequence[int], # [U] the held-out item id of each row
-                         exclude:Sequence[np.ndarray]|sp.spmatrix|None=None, # U arrays of item ids, or a [U, I] sparse matrix, never sampled
+                         exclude:Sequence[np.ndarray]|np.ndarray|torch.Tensor|sp.spmatrix|None=None, # never sampled: U arrays of item ids, a boolean [U, I] mask or a sparse [U, I] matrix
                          n_neg:int=99, # negatives per row (all available items if fewer)
                          ks:Sequence[int]=(1,5,10,20), # cut-offs for HR@k and NDCG@k
                          seed:int=0, # seed of the negative samples

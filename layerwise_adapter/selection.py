@@ -16,10 +16,10 @@ from .core import LWAError, atomic_path
 from .analysis import angular_distance, relative_depth
 
 # %% auto #0
-__all__ = ['RULES', 'LayerSelection', 'n_keep_count', 'layer_scores', 'select_top_k', 'select_cumulative_mass',
-           'select_drop_last', 'select_upper_fraction', 'select_random', 'block_angular_distances',
-           'select_gromov_block', 'select', 'ImportancePredictor', 'select_learned', 'StreamingLayerScores',
-           'stream_selections']
+__all__ = ['MAX_LAYERS', 'MAX_DEPTH', 'RULES', 'LayerSelection', 'n_keep_count', 'layer_scores', 'select_top_k',
+           'select_cumulative_mass', 'select_drop_last', 'select_upper_fraction', 'select_random',
+           'block_angular_distances', 'select_gromov_block', 'select', 'ImportancePredictor', 'select_learned',
+           'StreamingLayerScores', 'stream_selections']
 
 # %% ../nbs/10_selection.ipynb #e16e5112
 def _json_default(o):
@@ -39,6 +39,19 @@ def _jsonable(obj, # any object meant to be stored as JSON
 
 # %% ../nbs/10_selection.ipynb #714aa38a
 _FORMAT = 'layerwise_adapter.LayerSelection/1'
+MAX_LAYERS = 10_000     # no transformer comes near; a larger n_layers in a file is an error, not a model
+MAX_DEPTH = 32          # nesting levels allowed in provenance
+_MAX_BYTES = 16 << 20   # a selection file is a few kilobytes
+
+def _depth(obj, # a JSON-like value
+           limit:int=MAX_DEPTH, # stop counting past this depth
+          )->int:
+    "Nesting depth of dicts and lists in `obj` (counted without recursion, up to `limit` + 1)."
+    depth, level = 0, [obj]
+    while level and depth <= limit:
+        level = [v for o in level for v in (o.values() if isinstance(o, dict) else o if isinstance(o, (list, tuple)) else ())]
+        depth += 1
+    return depth if not level else limit + 1
 
 @dataclass
 class LayerSelection:
@@ -52,27 +65,41 @@ class LayerSelection:
     allow_empty:bool=False # accept a selection that keeps no layer
 
     def __post_init__(self):
-        if isinstance(self.n_layers, bool) or not isinstance(self.n_layers, (int, np.integer)) or self.n_layers < 1:
-            raise LWAError(f"n_layers must be a positive int, got {self.n_layers!r}")
+        if isinstance(self.n_layers, bool) or not isinstance(self.n_layers, (int, np.integer)) or not 1 <= self.n_layers <= MAX_LAYERS:
+            raise LWAError(f"n_layers must be an int in 1..{MAX_LAYERS}, got {self.n_layers!r}"[:300])
         self.n_layers = int(self.n_layers)
+        if not isinstance(self.kept, (list, tuple, range, np.ndarray)) or np.ndim(self.kept) != 1:
+            raise LWAError(f"kept must be a list of layer indices, got {type(self.kept).__name__} {self.kept!r}"[:300])
         kept = list(self.kept)
         if any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) for k in kept):
-            raise LWAError(f"kept layer indices must be ints, got {kept!r}")
+            raise LWAError(f"kept layer indices must be ints, got {kept!r}"[:300])
         kept = [int(k) for k in kept]
         if len(set(kept)) != len(kept):
             raise LWAError(f"kept layer indices must be distinct, got {kept} (repeated: {sorted({k for k in kept if kept.count(k) > 1})})")
         bad = [k for k in kept if not 0 <= k < self.n_layers]
-        if bad: raise LWAError(f"kept layer indices {bad} are out of range for a {self.n_layers}-layer model (0..{self.n_layers - 1})")
+        if bad: raise LWAError(f"kept layer indices {bad} are out of range for a {self.n_layers}-layer model (0..{self.n_layers - 1})"[:300])
+        if not isinstance(self.allow_empty, bool): raise LWAError(f"allow_empty must be true or false, got {self.allow_empty!r}")
         if not kept and not self.allow_empty: raise LWAError("the selection keeps no layer; pass allow_empty=True if that is intended")
         self.kept = sorted(kept)
         if not isinstance(self.method, str) or not self.method: raise LWAError(f"method must be a non-empty string, got {self.method!r}")
-        if self.scores is not None:
-            s = np.asarray(self.scores, float).ravel()
-            if len(s) != self.n_layers: raise LWAError(f"scores must have one value per layer ({self.n_layers}), got {len(s)}")
-            if not np.isfinite(s).all(): raise LWAError(f"scores must be finite, got NaN/inf at layers {np.flatnonzero(~np.isfinite(s)).tolist()}")
-            self.scores = s.tolist()
+        if self.metric is not None and not isinstance(self.metric, str): raise LWAError(f"metric must be a string or None, got {self.metric!r}")
+        if self.scores is not None: self.scores = self._check_scores(self.scores, self.n_layers)
         if not isinstance(self.provenance, dict): raise LWAError(f"provenance must be a dict, got {type(self.provenance).__name__}")
+        if _depth(self.provenance) > MAX_DEPTH: raise LWAError(f"provenance is nested more than {MAX_DEPTH} levels deep")
         self.provenance = _jsonable(self.provenance, 'provenance')
+
+    @staticmethod
+    def _check_scores(scores, n_layers:int)->list[float]:
+        "`scores` as a list of `n_layers` finite floats; LWAError for anything else (strings, bools, nested lists, NaN)."
+        if isinstance(scores, torch.Tensor): scores = scores.detach().cpu().numpy()
+        if not isinstance(scores, (list, tuple, np.ndarray)):
+            raise LWAError(f"scores must be a list of one number per layer, got {type(scores).__name__}")
+        if any(isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) for v in scores):
+            raise LWAError(f"scores must be a flat list of numbers (one per layer), got {list(scores)!r}"[:300])
+        s = np.asarray(scores, dtype=float)
+        if len(s) != n_layers: raise LWAError(f"scores must have one value per layer ({n_layers}), got {len(s)}")
+        if not np.isfinite(s).all(): raise LWAError(f"scores must be finite, got NaN/inf at layers {np.flatnonzero(~np.isfinite(s)).tolist()}")
+        return s.tolist()
 
     @property
     def removed(self)->list[int]:
@@ -94,7 +121,8 @@ class LayerSelection:
                  )->LayerSelection:
         "A selection from the JSON string `to_json` wrote."
         try: d = json.loads(s)
-        except json.JSONDecodeError as e: raise LWAError(f"not a LayerSelection JSON: {e}") from None
+        except RecursionError: raise LWAError("not a LayerSelection JSON: it is nested too deeply") from None
+        except ValueError as e: raise LWAError(f"not a LayerSelection JSON: {e}"[:300]) from None
         if not isinstance(d, dict) or d.pop('format', None) != _FORMAT:
             raise LWAError(f"not a LayerSelection JSON: expected a JSON object with format {_FORMAT!r}")
         names = {f.name for f in dataclasses.fields(cls)}
@@ -115,7 +143,9 @@ class LayerSelection:
         "Read a selection that `save` wrote."
         path = Path(path)
         if not path.is_file(): raise LWAError(f"layer selection file {path} does not exist")
-        try: return cls.from_json(path.read_text())
+        if path.stat().st_size > _MAX_BYTES: raise LWAError(f"{path}: {path.stat().st_size} bytes is too large for a layer selection file")
+        try: return cls.from_json(path.read_bytes().decode('utf-8'))
+        except UnicodeDecodeError as e: raise LWAError(f"{path}: not a LayerSelection JSON: not UTF-8 text ({e})") from None
         except LWAError as e: raise LWAError(f"{path}: {e}") from None
 
 # %% ../nbs/10_selection.ipynb #ffa1850d

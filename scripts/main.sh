@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install, then run every hypothesis notebook that exists with the given profile
-# (default quick) and write the reports to reports/<H>/. Usage: bash scripts/main.sh [smoke|quick|full]
+# (default quick) and write the reports: quick to reports/<H>/ (the committed ones), any other profile to
+# reports/<profile>/<H>/ (git-ignored). Usage: bash scripts/main.sh [smoke|quick|full]
 set -euo pipefail
 bash "$(dirname "$0")/install.sh"
 . "$(dirname "$0")/env.sh"

@@ -1,21 +1,35 @@
-"The H1 smoke profile through papermill writes a complete report with a computed verdict."
+"The H1 smoke profile through papermill writes a complete report with a computed verdict, in its own place."
+import json, subprocess
 from layerwise_adapter.runner import report_verdict
-from conftest import run_hypothesis
+from conftest import lwa, repo_copy, run_hypothesis
 
-def test_h1_smoke_report(tmp_path, data_dir):
-    out = tmp_path/'H1'
-    r, m = run_hypothesis('H1', out, data_dir)
+def test_h1_smoke_report_leaves_committed_reports_alone(tmp_path, data_dir):
+    """`lwa run H1 --profile smoke` with the default place, in a committed copy of this working tree: the report goes to
+    reports/smoke/H1/ (git-ignored), says 'smoke profile' in its title, and every tracked file of reports/ is unchanged."""
+    repo = repo_copy(tmp_path/'repo')
+    r = lwa('run', 'H1', '--profile', 'smoke', '--data-dir', data_dir, '--no-progress', cwd=repo)
     assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-4000:])
+    git = subprocess.run(['git', '-C', str(repo), 'status', '--porcelain', '--untracked-files=all'], capture_output=True, text=True, check=True)
+    assert git.stdout == '', git.stdout
+    out = repo/'reports'/'smoke'/'H1'
+    assert json.loads(r.stdout.splitlines()[-1])['report'] == str(out/'report.md')
+    assert (out/'report.md').read_text().startswith('# H1 (smoke profile): do upper layers')
     assert report_verdict(out/'report.md') in ('supported', 'not supported', 'inconclusive')
+    m = json.loads((out/'metrics.json').read_text())
     assert m['parameters']['profile'] == 'smoke' and m['data']['n_users'] == 943
     assert len(m['ablation_importance']) == m['teacher']['n_layers']
     for f in ('H1.ipynb', 'ablation_by_layer.png', 'layer_analyses.png', 'test_ndcg_by_model.png', 'per_user_test.csv.gz', 'status.json'):
         assert (out/f).stat().st_size > 0, f
+    prov = json.loads((out/'status.json').read_text())['provenance']
+    assert prov['git']['dirty'] is False and len(prov['git']['commit']) == 40
+    assert {k.rsplit('/', 1)[-1] for k in prov['data_files']} == {'u.data', 'u.item'}
     print(f"H1 smoke: {m['seconds']:.0f} s")
 
 def test_failed_run_replaces_old_report(tmp_path, data_dir):
     out = tmp_path/'H1'; out.mkdir(); (out/'report.md').write_text('Verdict: supported\n')
+    (out/'status.json').write_text(json.dumps(dict(hypothesis='H1', profile='smoke', ok=True)))   # a report folder lwa wrote
     r, _ = run_hypothesis('H1', out, data_dir, '-p', 'dataset=amazon-No_Such_Category')
     assert r.returncode == 1
+    assert 'lwa: H1 failed: In [' in r.stderr and 'No_Such_Category' in r.stderr
     txt = (out/'report.md').read_text()
-    assert 'run FAILED' in txt and report_verdict(out/'report.md') is None
+    assert txt.startswith('# H1 (smoke profile): run FAILED') and report_verdict(out/'report.md') is None

@@ -7,6 +7,7 @@ def test_h2_smoke_report(tmp_path, data_dir):
     r, m = run_hypothesis('H2', out, data_dir)
     assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-4000:], (out/'report.md').read_text()[:3000] if (out/'report.md').exists() else '')
     assert report_verdict(out/'report.md') in ('supported', 'not supported', 'inconclusive')
+    assert (out/'report.md').read_text().startswith('# H2 (smoke profile): does Fisher information')
     assert m['parameters']['profile'] == 'smoke'
     metrics = {r['metric'] for r in m['correlation_with_ablation']}
     assert {'fisher_empirical_sum', 'fisher_true_sum', 'fisher_block_top_eig', 'block_influence', 'taylor', 'random'} <= metrics
