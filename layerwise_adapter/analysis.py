@@ -15,7 +15,7 @@ from .core import LWAError
 # %% auto #0
 __all__ = ['block_influence', 'angular_distance', 'effective_rank', 'twonn_dimension', 'attention_entropy', 'relative_depth',
            'layer_representation_table', 'linear_probe', 'spearman_ci', 'kendall_ci', 'group_difference', 'holm',
-           'verdict_from_tests', 'plot_layer_metric']
+           'verdict_from_tests', 'paired_bootstrap', 'plot_layer_metric']
 
 # %% ../nbs/06_analysis.ipynb #f5c7ae73
 def _tensor(x, # torch tensor or array-like
@@ -304,6 +304,29 @@ def verdict_from_tests(p_support:float, # Holm-adjusted p-value of the test in t
     sup, ag = p_support < alpha, p_against < alpha   # NaN compares False: no evidence
     if sup and ag: return 'inconclusive'
     return 'supported' if sup else 'not supported' if ag else 'inconclusive'
+
+# %% ../nbs/06_analysis.ipynb #4a038550
+def paired_bootstrap(diffs:dict|np.ndarray, # per-user differences [U] (a - b), or a dict name -> [U] over the same users
+                     n_boot:int=2000, # bootstrap resamples of the users
+                     alpha:float=0.05, # 1 - confidence level of the interval
+                     seed:int=0, # seed of the resamples
+                    )->pd.DataFrame:
+    "Mean paired difference, its user-bootstrap CI and two-sided bootstrap p-value: one row per comparison."
+    d = {'diff': diffs} if not isinstance(diffs, dict) else diffs
+    arr = {k: np.asarray(v, dtype=np.float64) for k, v in d.items()}
+    n = {len(v) for v in arr.values()}
+    if len(n) != 1 or 0 in n: raise LWAError(f"paired_bootstrap needs non-empty differences over the same users; got lengths {sorted(n)}")
+    n = n.pop()
+    if n_boot < 100 or not 0 < alpha < 1: raise LWAError(f"n_boot={n_boot} must be >= 100 and alpha={alpha} in (0, 1)")
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    rows = []
+    for k, v in arr.items():
+        if not np.isfinite(v).all(): raise LWAError(f"paired_bootstrap: differences of {k!r} are not all finite")
+        boot = v[idx].mean(1)
+        p = min(1.0, 2 * min((boot <= 0).mean(), (boot >= 0).mean())) if v.std() > 0 else float(v.mean() == 0)
+        rows.append(dict(comparison=k, n=n, mean_diff=v.mean(), ci_low=np.quantile(boot, alpha/2), ci_high=np.quantile(boot, 1-alpha/2),
+                         p_boot=p, se=boot.std(ddof=1)))
+    return pd.DataFrame(rows)
 
 # %% ../nbs/06_analysis.ipynb #704863cc
 def plot_layer_metric(df:pd.DataFrame, # tidy table with columns layer, depth, metric, value (optional seed, ...)

@@ -24,6 +24,8 @@ def build_parser()->argparse.ArgumentParser:
     st = d.add_parser('stats', help='print statistics of a data set as JSON')
     st.add_argument('name', help='ml-100k, ml-1m, ml-latest-small, amazon-<Category> or synthetic')
     st.add_argument('--data-dir', default=None, help='folder of local data copies')
+    st.add_argument('--tie-break', default='random', choices=['random', 'id', 'file'], help="order of a user's same-second interactions in the split (default random)")
+    st.add_argument('--tie-seed', type=int, default=0, help='seed of the random tie order (default 0)')
     for cmd in ('run', 'params'):
         r = sub.add_parser(cmd, help='run a hypothesis notebook with papermill' if cmd == 'run' else 'show resolved parameters')
         r.add_argument('hypothesis', help="H1, H2, ... or 'all'" if cmd == 'run' else 'H1, H2, ...')
@@ -49,7 +51,7 @@ def main(argv:list[str]|None=None)->int:
     try:
         if args.cmd == 'data':
             from layerwise_adapter.data import data_stats
-            print(json.dumps(data_stats(args.name, args.data_dir), indent=2))
+            print(json.dumps(data_stats(args.name, args.data_dir, args.tie_break, args.tie_seed), indent=2))
             return 0
         from layerwise_adapter.runner import run_hypothesis, resolve_parameters, available_hypotheses
         overrides = dict(args.param)

@@ -16,11 +16,11 @@ from .core import LWAError, atomic_path, cache_dir, config_hash, file_md5, log_d
 # %% auto #0
 __all__ = ['MOVIELENS', 'AMAZON_CATEGORIES', 'AMAZON_ALL_CATEGORIES', 'MOVIELENS_BASE_URL', 'AMAZON_BASE_URLS',
            'AMAZON_REVIEWS_PATH', 'AMAZON_META_PATH', 'MOVIELENS_FILES', 'ARCHIVE_MD5', 'FILE_SHA256', 'EXPECTED_ROWS',
-           'COLUMNS', 'ID_SEED', 'PARSER_VERSION', 'ML100K_GENRES', 'dataset_names', 'parse_name', 'EvalData',
-           'LOOSplit', 'SeqDataset', 'build_dataset', 'check_url', 'fetch', 'content_digests', 'movielens_files',
-           'amazon_files', 'movie_text', 'read_ratings_table', 'read_movie_texts', 'usable_title', 'meta_text',
-           'review_text', 'read_amazon', 'load_movielens', 'load_amazon', 'synthetic_steps', 'synthetic_dataset',
-           'load_dataset', 'data_stats']
+           'COLUMNS', 'ID_SEED', 'PARSER_VERSION', 'TIE_BREAKS', 'ML100K_GENRES', 'dataset_names', 'parse_name',
+           'EvalData', 'LOOSplit', 'SeqDataset', 'build_dataset', 'check_url', 'fetch', 'content_digests',
+           'movielens_files', 'amazon_files', 'movie_text', 'read_ratings_table', 'read_movie_texts', 'usable_title',
+           'meta_text', 'review_text', 'read_amazon', 'load_movielens', 'load_amazon', 'synthetic_steps',
+           'synthetic_dataset', 'load_dataset', 'data_stats']
 
 # %% ../nbs/01_data.ipynb #2ef3b509
 MOVIELENS = ('ml-100k', 'ml-1m', 'ml-latest-small')
@@ -72,7 +72,7 @@ EXPECTED_ROWS = {'ml-100k/u.data': 100000, 'ml-1m/ratings.dat': 1000209, 'ml-lat
 
 COLUMNS = ['user', 'item', 'rating', 'timestamp']
 ID_SEED = 0           # seed of the id permutation: fixed, so ids are the same on every machine
-PARSER_VERSION = 1    # bump to invalidate parsed-data caches when parsing changes
+PARSER_VERSION = 2    # bump to invalidate parsed-data caches when parsing changes
 
 # %% ../nbs/01_data.ipynb #daa248cf
 def dataset_names()->list[str]:
@@ -115,6 +115,7 @@ class LOOSplit:
     test: pd.DataFrame        # one row per evaluated user: the last item
     n_users: int              # user ids are 0..n_users-1
     n_items: int              # item ids are 0..n_items-1
+    info: dict = field(default_factory=dict) # how it was made: data set, tie rule and its seed
 
     def __repr__(self): return f"LOOSplit({len(self.train)} train, {len(self.valid)} valid, {len(self.test)} test rows)"
 
@@ -149,11 +150,13 @@ def _check_interactions(df:pd.DataFrame, # interactions to check
     for c, n in (('user', n_users), ('item', n_items)):
         if len(df) and (df[c].min() < 0 or df[c].max() >= n): raise LWAError(f"{c} ids must lie in 0..{n-1}")
 
+TIE_BREAKS = ('random', 'id', 'file')
+
 @dataclass(repr=False)
 class SeqDataset:
     "Interactions with contiguous ids, the text of every item and the raw ids behind the new ones."
     name: str                  # the name it was loaded under
-    interactions: pd.DataFrame # columns user, item (int64), rating (float64), timestamp (int64); sorted by user, then time
+    interactions: pd.DataFrame # columns user, item (int64), rating (float64), timestamp (int64); sorted by user, then time, then file order
     item_text: list            # one string per item id
     raw_user_ids: np.ndarray   # raw_user_ids[new id] = original id
     raw_item_ids: np.ndarray   # raw_item_ids[new id] = original id
@@ -171,13 +174,20 @@ class SeqDataset:
     def __repr__(self):
         return f"SeqDataset({self.name!r}, {self.n_users} users, {self.n_items} items, {len(self.interactions)} interactions)"
 
-    def leave_one_out(self)->LOOSplit:
-        "Chronological leave-one-out split (ties broken by raw item id); users with < 3 interactions go wholly to train."
+    def leave_one_out(self, tie_break:str='random', # order of a user's same-second interactions: 'random', 'id' or 'file'
+                      seed:int=0, # seed of the random order
+                     )->LOOSplit:
+        "Chronological leave-one-out split; users with < 3 interactions go wholly to train."
         df = self.interactions
-        rank = np.empty(self.n_items, np.int64)
-        rank[np.argsort(self.raw_item_ids, kind='stable')] = np.arange(self.n_items)
         item = df['item'].to_numpy()
-        order = np.lexsort((rank[item], df['timestamp'].to_numpy(), df['user'].to_numpy()))
+        if tie_break == 'random': key = np.random.default_rng(seed).permutation(len(df))
+        elif tie_break == 'id':
+            rank = np.empty(self.n_items, np.int64)
+            rank[np.argsort(self.raw_item_ids, kind='stable')] = np.arange(self.n_items)
+            key = rank[item]
+        elif tie_break == 'file': key = np.arange(len(df))   # interactions keep the file order within a timestamp
+        else: raise LWAError(f"tie_break={tie_break!r}: use one of {TIE_BREAKS}")
+        order = np.lexsort((key, df['timestamp'].to_numpy(), df['user'].to_numpy()))
         df = df.iloc[order].reset_index(drop=True)
         user = df['user'].to_numpy()
         counts = np.bincount(user, minlength=self.n_users)
@@ -186,13 +196,23 @@ class SeqDataset:
         evaluated = counts[user] >= 3
         is_test, is_valid = evaluated & (from_end == 0), evaluated & (from_end == 1)
         part = lambda m: df[m].reset_index(drop=True)
-        return LOOSplit(part(~(is_test | is_valid)), part(is_valid), part(is_test), self.n_users, self.n_items)
+        info = dict(dataset=self.name, tie_break=tie_break, tie_seed=int(seed) if tie_break == 'random' else None)
+        return LOOSplit(part(~(is_test | is_valid)), part(is_valid), part(is_test), self.n_users, self.n_items, info)
 
-    def stats(self)->dict:
-        "Sizes of the data set and of its leave-one-out split (plain ints)."
-        s = self.leave_one_out()
+    def tied_share(self)->float:
+        "Share of consecutive interactions of a user that share a timestamp (what the tie rule decides)."
+        u, t = self.interactions['user'].to_numpy(), self.interactions['timestamp'].to_numpy()
+        same_user = u[1:] == u[:-1]
+        return float((t[1:] == t[:-1])[same_user].mean()) if same_user.any() else 0.0
+
+    def stats(self, tie_break:str='random', # tie rule of the split
+              seed:int=0, # its seed
+             )->dict:
+        "Sizes of the data set and of its leave-one-out split, and the split's tie rule."
+        s = self.leave_one_out(tie_break, seed)
         return dict(n_users=int(self.n_users), n_items=int(self.n_items), n_interactions=int(len(self.interactions)),
-                    n_train=int(len(s.train)), n_valid=int(len(s.valid)), n_test=int(len(s.test)))
+                    n_train=int(len(s.train)), n_valid=int(len(s.valid)), n_test=int(len(s.test)),
+                    tie_break=tie_break, tie_seed=s.info['tie_seed'], tied_share=round(self.tied_share(), 4))
 
 # %% ../nbs/01_data.ipynb #f4cd805b
 def build_dataset(name:str, # name of the data set
@@ -202,14 +222,14 @@ def build_dataset(name:str, # name of the data set
                   source:dict|None=None, # provenance recorded in the data set
                   seed:int=ID_SEED, # seed of the id permutation
                  )->SeqDataset:
-    "A `SeqDataset` from raw interactions: chronological, deduplicated, ids remapped by a seeded permutation."
+    "A `SeqDataset` from raw interactions: chronological (file order within a second), deduplicated, ids remapped by a seeded permutation."
     if len(raw) == 0: raise LWAError(f"{name}: no interactions")
     users, u_idx = np.unique(raw['user'].to_numpy(), return_inverse=True)
     items, i_idx = np.unique(raw['item'].to_numpy(), return_inverse=True)
     rng = np.random.default_rng(seed)
     u_perm, i_perm = rng.permutation(len(users)), rng.permutation(len(items))
     ts = raw['timestamp'].to_numpy(np.int64)
-    order = np.lexsort((np.arange(len(raw)), i_idx, ts, u_idx))
+    order = np.lexsort((np.arange(len(raw)), ts, u_idx))   # same-second interactions keep their file order
     df = pd.DataFrame({'user': u_perm[u_idx][order].astype(np.int64), 'item': i_perm[i_idx][order].astype(np.int64),
                        'rating': raw['rating'].to_numpy(np.float64)[order], 'timestamp': ts[order]})
     df = df.drop_duplicates(['user', 'item'], keep='first')
@@ -695,7 +715,9 @@ def load_dataset(name:str, # 'ml-100k', 'ml-1m', 'ml-latest-small', 'amazon-<Cat
 
 def data_stats(name:str, # data set name
                data_dir:str|Path|None=None, # local data folder
+               tie_break:str='random', # tie rule of the leave-one-out split
+               tie_seed:int=0, # its seed
                **kwargs, # passed to `load_dataset`
               )->dict:
-    "`stats()` of a data set, with its name (for `lwa data stats NAME`)."
-    return dict(name=name, **load_dataset(name, data_dir, **kwargs).stats())
+    "`stats()` of a data set and its split, with its name (for `lwa data stats NAME`)."
+    return dict(name=name, **load_dataset(name, data_dir, **kwargs).stats(tie_break, tie_seed))

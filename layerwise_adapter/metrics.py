@@ -161,6 +161,7 @@ def evaluate(scorer:Callable, # scorer(users:np.ndarray, histories:list[np.ndarr
              batch_size:int=256, # users scored at once
              seed:int=0, # seed of the sampled negatives (with the user id)
              desc:str='evaluate', # progress-bar label
+             progress:bool=True, # show the progress bar
             )->pd.DataFrame:
     "Per-user metrics of `scorer` under full ranking and each sampled protocol: columns user, protocol, HR@k, NDCG@k, MRR, rank."
     users, histories, targets = (getattr(eval_data, a, None) for a in ('users', 'histories', 'targets'))
@@ -172,7 +173,7 @@ def evaluate(scorer:Callable, # scorer(users:np.ndarray, histories:list[np.ndarr
     if batch_size < 1: raise LWAError(f"batch_size must be positive, got {batch_size}")
     protocols = ['full'] + [f'sampled-{n}' for n in n_negs]
     parts = {p: [] for p in protocols}
-    for a in tqdm(range(0, len(users), batch_size), desc=desc, unit='batch'):
+    for a in tqdm(range(0, len(users), batch_size), desc=desc, unit='batch', disable=not progress, leave=False):
         u, h, t = users[a:a+batch_size], list(histories[a:a+batch_size]), targets[a:a+batch_size]
         with torch.no_grad(): s = scorer(u, h)
         if tuple(s.shape) != (len(u), n_items):

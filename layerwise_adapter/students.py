@@ -10,7 +10,8 @@ import pandas as pd
 import torch
 from torch import nn
 from .core import LWAError
-from .recommender import SeqRecommender, fit
+from .recommender import SeqRecommender
+from .training import TrainConfig, fit
 from .metrics import evaluate
 
 # %% auto #0
@@ -33,38 +34,31 @@ def prune_recommender(rec:SeqRecommender, # the teacher
 # %% ../nbs/11_students.ipynb #729f13f8
 def heal(student:SeqRecommender, # a pruned recommender (changed in place)
          sequences:list, # per-user chronological training items
-         epochs:int=1, # healing epochs (0: no healing)
-         lr:float|None=None, # learning rate (default: the teacher's)
+         tc:TrainConfig, # the healing run: epochs, windows, learning rates (the teacher's training, usually shorter)
+         valid=None, # `data.EvalData` for early stopping and the best epoch (None: keep the last epoch)
          max_users:int=0, # train on a seeded subset of users (0: all)
-         seed:int=0, # subset and training seed
          progress:bool=True, # progress bar
-        )->list[dict]:
-    "Briefly retrain the student's trainable parameters with the teacher's objective; returns the epoch history."
-    if epochs <= 0: return []
+        )->dict:
+    "Retrain the student's trainable parameters with the teacher's objective; returns the run's record (history, budget)."
     if max_users and max_users < len(sequences):
-        idx = np.sort(np.random.default_rng(seed).choice(len(sequences), max_users, replace=False))
-        sequences = [sequences[i] for i in idx]
-    old = student.cfg
-    student.cfg = dataclasses.replace(old, epochs=epochs, lr=lr or old.lr, seed=seed)
-    try: return fit(student, sequences, progress=progress)
-    finally: student.cfg = old
+        keep = set(np.random.default_rng(tc.seed).choice(len(sequences), max_users, replace=False).tolist())
+        sequences = [s if i in keep else s[:0] for i, s in enumerate(sequences)]
+    return fit(student, sequences, tc, valid=valid, progress=progress)
 
 # %% ../nbs/11_students.ipynb #829a9acb
 def evaluate_student(rec:SeqRecommender, # the teacher
                      kept, # layers to keep
                      split, # `data.LOOSplit`
                      eval_data, # users to evaluate (`EvalData`, e.g. test)
-                     heal_epochs:int=1, # healing epochs
+                     tc:TrainConfig|None=None, # healing run (None: the un-healed student)
                      heal_users:int=0, # users whose sequences heal the student (0: all)
-                     heal_lr:float|None=None, # healing learning rate
-                     seed:int=0, # healing seed
                      progress:bool=False, # progress bars
                     )->pd.DataFrame:
-    "Per-user full-ranking metrics of the pruned-and-healed student (columns user, metrics...)."
+    "Per-user full-ranking metrics of the pruned (and healed) student; `attrs['heal']` holds the healing record."
     st = prune_recommender(rec, kept)
     t0 = time.time()
-    heal(st, split.train_sequences(), heal_epochs, heal_lr, heal_users, seed, progress)
-    df = evaluate(st.scorer(), eval_data, rec.n_items, n_negs=(), desc='student', seed=seed)
-    df.attrs['heal_seconds'] = time.time() - t0
+    record = heal(st, split.train_sequences(), tc, split.eval_data('valid'), heal_users, progress) if tc is not None else {}
+    df = evaluate(st.scorer(), eval_data, rec.n_items, n_negs=(), desc='student', seed=tc.seed if tc else 0, progress=progress)
+    df.attrs['heal'] = dict(record, wall_seconds=time.time() - t0)
     del st
     return df
