@@ -14,7 +14,8 @@ from .analysis import layer_representation_table, linear_probe, relative_depth
 from .recommender import SeqRecommender, training_windows
 
 # %% auto #0
-__all__ = ['subset_eval_data', 'layer_ablation', 'ablation_importance', 'layer_states', 'representation_table', 'probe_table']
+__all__ = ['RANK_METRICS', 'subset_eval_data', 'layer_removal', 'layer_ablation', 'ablation_importance', 'layer_states',
+           'representation_table', 'probe_table']
 
 # %% ../nbs/06a_importance.ipynb #2ff2dd87
 def subset_eval_data(eval_data, # `data.EvalData`
@@ -26,34 +27,76 @@ def subset_eval_data(eval_data, # `data.EvalData`
     idx = np.sort(np.random.default_rng(seed).choice(len(eval_data.users), n, replace=False))
     return type(eval_data)(eval_data.users[idx], [eval_data.histories[i] for i in idx], eval_data.targets[idx])
 
+# %% ../nbs/06a_importance.ipynb #f86c66bf
+RANK_METRICS = ('MRR', 'NDCG@10', 'HR@10', 'rank')
+
+def _removal_key(cache_key, eval_data, removals:dict, metrics)->str:
+    return config_hash({'rec': cache_key, 'users': eval_data.users.tolist(), 'targets': eval_data.targets.tolist(),
+                        'removals': {k: sorted(int(i) for i in v) for k, v in removals.items()}, 'metrics': list(metrics)})
+
+@torch.no_grad()
+def layer_removal(rec:SeqRecommender, # trained recommender
+                  eval_data, # `data.EvalData` (e.g. validation users)
+                  removals:dict, # name -> layer indices removed together ([] or 'intact': nothing removed)
+                  metrics=RANK_METRICS, # per-user full-ranking metrics to keep (history excluded)
+                  batch_size:int=128, # histories per forward pass
+                  progress:bool=True, # progress bar over batches
+                  cache_key:str|None=None, # e.g. the recommender's cache key: reuse a stored result for the same users
+                 )->pd.DataFrame:
+    "Per-user metrics of the model with each set of layers removed (tidy: removal, user, metrics)."
+    from layerwise_adapter.metrics import rank_metrics
+    L = rec.backbone.n_layers
+    sets = {}
+    for k, v in removals.items():
+        v = sorted(int(i) for i in v)
+        if len(set(v)) != len(v) or any(i < 0 or i >= L for i in v) or len(v) >= L:
+            raise LWAError(f"removal {k!r}: {v} must be distinct layer indices in 0..{L-1}, leaving at least one layer")
+        sets[k] = v
+    path = None
+    if cache_key is not None:
+        path = cache_dir('removals')/f'{_removal_key(cache_key, eval_data, sets, metrics)}.csv.gz'
+        if path.exists():
+            try: return pd.read_csv(path)
+            except Exception: path.unlink()
+    rec.eval()
+    ks = tuple(sorted({10, *(int(m.split('@')[1]) for m in metrics if '@' in m)}))
+    parts = {k: [] for k in sets}
+    for a in tqdm(range(0, len(eval_data.users), batch_size), desc='layer removal', disable=not progress, leave=False):
+        hist = eval_data.histories[a:a+batch_size]
+        ids, mask = rec.pad(hist)
+        dev = rec.item_emb.weight.device
+        intact = rec.encode(ids, mask, output_hidden_states=True)
+        states = intact.hidden_states   # the input of layer i is states[i]
+        last = (mask.sum(1) - 1).clamp(min=0).to(dev)
+        for k, v in sets.items():
+            if not v: h = intact.last_hidden_state
+            else:
+                keep = [l for l in range(v[0], L) if l not in v]
+                h = rec.backbone(states[v[0]], mask.to(dev), keep=keep).last_hidden_state
+            scores = rec.logits(h[torch.arange(len(h), device=dev), last]).cpu()
+            m = rank_metrics(scores, eval_data.targets[a:a+batch_size], hist, ks)
+            parts[k].append(m[list(metrics)].assign(user=eval_data.users[a:a+batch_size]))
+    out = pd.concat([pd.concat(p, ignore_index=True).assign(removal=k) for k, p in parts.items()], ignore_index=True)
+    out = out[['removal', 'user', *metrics]]
+    if path is not None:
+        with atomic_path(path) as p: out.to_csv(p, index=False, compression='gzip')
+    return out
+
 # %% ../nbs/06a_importance.ipynb #14e5719b
 def layer_ablation(rec:SeqRecommender, # trained recommender
                    eval_data, # validation `EvalData`
                    layers=None, # layers to remove one at a time (default: all)
-                   metrics=('NDCG@10', 'HR@10', 'MRR'), # per-user metrics to keep
+                   metrics=RANK_METRICS, # per-user metrics to keep
                    batch_size:int=128, # histories per forward pass
-                   progress:bool=True, # progress bar over layers
+                   progress:bool=True, # progress bar
                    cache_key:str|None=None, # e.g. the recommender's cache key: reuse a stored result for the same users
                   )->pd.DataFrame:
     "Per-user full-ranking metrics with each layer removed: columns removed, user, and `metrics` (removed=-1: intact)."
-    L = rec.backbone.n_layers
-    layers = list(range(L)) if layers is None else list(layers)
-    path = None
-    if cache_key is not None:
-        key = config_hash({'rec': cache_key, 'users': eval_data.users.tolist(), 'targets': eval_data.targets.tolist(),
-                           'layers': layers, 'metrics': list(metrics)})
-        path = cache_dir('ablation')/f'{key}.csv.gz'
-        if path.exists(): return pd.read_csv(path)
-    rows = []
-    for r in tqdm([-1] + layers, desc='layer ablation', disable=not progress):
-        keep = None if r < 0 else [l for l in range(L) if l != r]
-        df = evaluate(rec.scorer(keep=keep, batch_size=batch_size), eval_data, rec.n_items, n_negs=(), batch_size=10**9, desc=f'without layer {r}')
-        df = df[['user', *metrics]].copy(); df.insert(0, 'removed', r)
-        rows.append(df)
-    out = pd.concat(rows, ignore_index=True)
-    if path is not None:
-        with atomic_path(path) as p: out.to_csv(p, index=False, compression='gzip')
-    return out
+    layers = list(range(rec.backbone.n_layers)) if layers is None else [int(l) for l in layers]
+    df = layer_removal(rec, eval_data, {'intact': [], **{str(l): [l] for l in layers}}, metrics, batch_size, progress, cache_key)
+    removed = df.pop('removal').map(lambda r: -1 if r == 'intact' else int(r))
+    df.insert(0, 'removed', removed.astype(int))
+    return df
 
 # %% ../nbs/06a_importance.ipynb #84a24106
 def ablation_importance(ablation:pd.DataFrame, # from `layer_ablation`

@@ -11,10 +11,11 @@ import yaml
 from .core import DATA_LOG_ENV, LWAError, env_info, provenance, read_data_log, temp_env
 
 # %% auto #0
-__all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'record', 'markdown_table', 'hypotheses_dir',
-           'available_hypotheses', 'notebook_parameters', 'check_constraint', 'value_problem', 'parameter_constraints',
-           'resolve_parameters', 'default_report_dir', 'report_title', 'report_profile', 'written_by_lwa',
-           'check_out_dir', 'clean_leftovers', 'venv_kernel', 'run_hypothesis', 'report_verdict']
+__all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'record', 'markdown_table', 'fmt', 'template_path',
+           'render_report', 'hypotheses_dir', 'available_hypotheses', 'notebook_parameters', 'check_constraint',
+           'value_problem', 'parameter_constraints', 'resolve_parameters', 'default_report_dir', 'report_title',
+           'report_profile', 'written_by_lwa', 'check_out_dir', 'clean_leftovers', 'venv_kernel', 'run_hypothesis',
+           'report_verdict']
 
 # %% ../nbs/07_runner.ipynb #e0ba2f93
 RECORD_MIME = 'application/x.layerwise-adapter.record+json'
@@ -56,6 +57,37 @@ def markdown_table(df, # a DataFrame (its index is dropped; reset it first to ke
     rows = ['| ' + ' | '.join(cols) + ' |', '|' + '---|'*len(cols)]
     rows += ['| ' + ' | '.join(fmt(v) for v in r) + ' |' for r in df.itertuples(index=False)]
     return '\n'.join(rows)
+
+# %% ../nbs/07_runner.ipynb #63dc1660
+def fmt(v, # a number (or anything else, written with str)
+        digits:int=4, # significant digits of floats
+       )->str:
+    "A number as a report writes it: floats with `digits` significant digits, NaN as 'n/a', p-values below 1e-4 as '<1e-4'."
+    import numpy as np
+    if isinstance(v, (bool, np.bool_)): return str(bool(v))
+    if isinstance(v, (int, np.integer)): return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        if v != v: return 'n/a'
+        return f'{v:.{digits}g}'
+    return str(v)
+
+def template_path(name:str, # hypothesis, e.g. 'H1'
+                  hdir:str|Path|None=None, # folder of the hypothesis notebooks
+                 )->Path:
+    "The report template of a hypothesis: `templates/<name>.md` beside its notebook."
+    p = hypotheses_dir(hdir)/'templates'/f'{name}.md'
+    if not p.is_file(): raise LWAError(f"no report template {p}")
+    return p
+
+def render_report(template:str|Path, # a template's text, or its path
+                  values:dict, # field -> value (strings are used as they are; numbers through `fmt`)
+                 )->str:
+    "The template with every `{field}` filled; LWAError naming the fields it asks for and `values` lacks."
+    import string
+    text = Path(template).read_text() if isinstance(template, Path) else template
+    fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+    if missing := sorted(fields - set(values)): raise LWAError(f"the report template needs values for {missing}")
+    return text.format_map({k: v if isinstance(v, str) else fmt(v) for k, v in values.items()})
 
 # %% ../nbs/07_runner.ipynb #071ddf48
 def hypotheses_dir(path:str|Path|None=None, # explicit folder; default: search from the working directory, then beside the package
@@ -426,6 +458,6 @@ def run_hypothesis(name:str, # 'H1', 'H2', ...
 # %% ../nbs/07_runner.ipynb #d3d98388
 def report_verdict(report:str|Path, # a report.md
                   )->str|None:
-    "The verdict a report states ('supported', 'not supported', 'inconclusive'), or None."
-    m = re.search(r'^Verdict: (supported|not supported|inconclusive)\b', Path(report).read_text(), re.M)
+    "The verdict a report states ('supported', 'not supported', 'inconclusive' or 'no verdict'), or None."
+    m = re.search(r'^Verdict: (supported|not supported|inconclusive|no verdict)\b', Path(report).read_text(), re.M)
     return m.group(1) if m else None

@@ -19,7 +19,7 @@ from .analysis import angular_distance, relative_depth
 __all__ = ['MAX_LAYERS', 'MAX_DEPTH', 'RULES', 'LayerSelection', 'n_keep_count', 'layer_scores', 'select_top_k',
            'select_cumulative_mass', 'select_drop_last', 'select_upper_fraction', 'select_random',
            'block_angular_distances', 'select_gromov_block', 'select', 'ImportancePredictor', 'select_learned',
-           'StreamingLayerScores', 'stream_selections']
+           'select_learned_oof', 'method_selections', 'coinciding', 'StreamingLayerScores', 'stream_selections']
 
 # %% ../nbs/10_selection.ipynb #e16e5112
 def _json_default(o):
@@ -441,7 +441,7 @@ class ImportancePredictor:
                        target:str='ablation_drop_NDCG@10', # the metric to predict
                        features:Sequence[str]|None=None, # feature metrics (and/or 'depth'); None = all cheap ones
                       )->dict:
-        "Held-out Spearman of predicted vs true importance: within-model contiguous-block folds and leave-one-(model, dataset)-out."
+        "Held-out Spearman of predicted vs true importance (within-model contiguous-block folds, leave-one-(model, dataset)-out) and the out-of-fold predictions (`oof`, tidy)."
         w, features, X, groups, y = self._design(table, target, features)
         ok = np.isfinite(y)
         w, X, groups, y = w[ok].reset_index(drop=True), X[ok], pd.factorize(groups[ok])[0], y[ok]
@@ -459,7 +459,9 @@ class ImportancePredictor:
                 oof[te] = est.predict(X[te])
                 folds.append(_spearman(oof[te], yr[te]))
             res = dict(within_mean=float(np.nanmean(folds)), within_folds=folds,
-                       within_oof=float(np.nanmean([_spearman(oof[groups == g], y[groups == g]) for g in range(len(names))])))
+                       within_oof=float(np.nanmean([_spearman(oof[groups == g], y[groups == g]) for g in range(len(names))])),
+                       oof=pd.DataFrame({**{c: w[c].values for c in _GROUP}, 'layer': w['layer'].values, 'depth': w['depth'].values,
+                                         'metric': 'predicted_importance_oof', 'value': oof}))
             if len(names) >= 2:
                 logo = []
                 for g in range(len(names)):
@@ -520,6 +522,52 @@ def select_learned(predictor:ImportancePredictor, # a fitted predictor
                                                                    'params': {'n_keep': n_keep}})
 
 RULES['learned'] = select_learned
+
+def select_learned_oof(cv:dict, # from `ImportancePredictor.cross_validate` on one (model, dataset)
+                       n_keep:int|float, # layers to keep
+                       provenance:dict|None=None, # what produced the table
+                      )->LayerSelection:
+    "Keep the layers with the highest *out-of-fold* predicted importance: no layer's own target informs its prediction."
+    oof = cv['oof']
+    if oof[_GROUP].drop_duplicates().shape[0] != 1: raise LWAError("select_learned_oof needs the cross-validation of one (model, dataset)")
+    sel = select_top_k(oof.sort_values('layer')['value'].to_numpy(), n_keep, metric='predicted_importance_oof')
+    return dataclasses.replace(sel, method='learned_oof', provenance={**(provenance or {}), 'estimator': cv['best'],
+                               'folds': cv['n_blocks'], 'within_oof_spearman': cv['within_oof'], 'params': {'n_keep': n_keep}})
+
+# %% ../nbs/10_selection.ipynb #2bdc5c99
+def method_selections(methods:Sequence[str], # method names: keys of `scores`, or 'gromov', 'drop_last', 'learned', 'random'
+                      n_layers:int, # layers L
+                      n_keep:int|float, # layers to keep
+                      scores:dict|None=None, # method -> per-layer score [L] (higher = more important)
+                      hidden_states=None, # L+1 tensors [B, T, H], for 'gromov'
+                      mask=None, # [B, T] valid positions, for 'gromov'
+                      learned_cv:dict|None=None, # `ImportancePredictor.cross_validate` of this model, for 'learned' (out of fold)
+                      n_random:int=10, # random draws ('random-00', 'random-01', ...)
+                      seed:int=0, # seed of the random draws
+                     )->dict[str, LayerSelection]:
+    "name -> `LayerSelection` for every method at one budget."
+    scores, out = scores or {}, {}
+    k = n_keep_count(n_keep, n_layers)
+    for m in methods:
+        if m in scores: out[m] = dataclasses.replace(select_top_k(np.asarray(scores[m], dtype=float), k, metric=m), method=m)
+        elif m == 'gromov':
+            if hidden_states is None: raise LWAError("'gromov' needs hidden_states")
+            out[m] = select_gromov_block(hidden_states, n_layers - k, mask=mask) if k < n_layers else select_drop_last(n_layers, k)
+        elif m == 'drop_last': out[m] = select_drop_last(n_layers, k)
+        elif m == 'learned':
+            if learned_cv is None: raise LWAError("'learned' needs learned_cv (out-of-fold predictions)")
+            out[m] = select_learned_oof(learned_cv, k)
+        elif m == 'random':
+            for j in range(n_random): out[f'random-{j:02d}'] = select_random(n_layers, k, seed=seed * 1000 + j)
+        else: raise LWAError(f"unknown method {m!r}: give its scores, or use 'gromov', 'drop_last', 'learned' or 'random'")
+    return out
+
+def coinciding(selections:dict[str, LayerSelection], # name -> selection
+              )->pd.DataFrame:
+    "One row per distinct kept set: the kept layers, the names that chose it and the name that stands for them (the first)."
+    groups = {}
+    for name, s in selections.items(): groups.setdefault(tuple(s.kept), []).append(name)
+    return pd.DataFrame([dict(kept=list(k), methods=v, name=v[0], n_methods=len(v)) for k, v in groups.items()])
 
 # %% ../nbs/10_selection.ipynb #4bb2c885
 _SCORE_RULES = ('top_k', 'cumulative_mass')

@@ -15,7 +15,7 @@ from .training import TrainConfig, fit
 from .metrics import evaluate
 
 # %% auto #0
-__all__ = ['prune_recommender', 'heal', 'evaluate_student']
+__all__ = ['prune_recommender', 'heal', 'evaluate_student', 'student_runs']
 
 # %% ../nbs/11_students.ipynb #4db9c879
 def prune_recommender(rec:SeqRecommender, # the teacher
@@ -57,8 +57,35 @@ def evaluate_student(rec:SeqRecommender, # the teacher
     "Per-user full-ranking metrics of the pruned (and healed) student; `attrs['heal']` holds the healing record."
     st = prune_recommender(rec, kept)
     t0 = time.time()
-    record = heal(st, split.train_sequences(), tc, split.eval_data('valid'), heal_users, progress) if tc is not None else {}
+    record = heal(st, split.train_sequences(), tc, None, heal_users, progress) if tc is not None else {}   # keeps the last epoch
     df = evaluate(st.scorer(), eval_data, rec.n_items, n_negs=(), desc='student', seed=tc.seed if tc else 0, progress=progress)
     df.attrs['heal'] = dict(record, wall_seconds=time.time() - t0)
     del st
     return df
+
+# %% ../nbs/11_students.ipynb #68171337
+def student_runs(rec:SeqRecommender, # the teacher
+                 students:dict, # name -> kept layers
+                 split, # `data.LOOSplit`
+                 eval_data, # users to evaluate (`EvalData`, e.g. test)
+                 tc:TrainConfig|None, # the healing run (None: un-healed only)
+                 heal_users:int=0, # users whose sequences heal (0: all)
+                 full_control:bool=True, # also heal the full-depth model the same way ('full')
+                 progress:bool=True, # progress bar over students
+                )->tuple[pd.DataFrame, pd.DataFrame]:
+    "Per-user metrics (student, healed, user, metrics...) and one row per student run with its budget."
+    from tqdm.auto import tqdm
+    L = rec.backbone.n_layers
+    jobs = dict(students) | ({'full': list(range(L))} if full_control and tc is not None else {})
+    rows, budgets = [], []
+    for name, kept in tqdm(jobs.items(), desc='students', disable=not progress):
+        for healed in ((False, True) if tc is not None else (False,)):
+            if name == 'full' and not healed: continue     # the un-healed full-depth model is the teacher itself
+            df = evaluate_student(rec, kept, split, eval_data, tc if healed else None, heal_users)
+            h = df.attrs['heal']
+            rows.append(df.assign(student=name, healed=healed))
+            budgets.append(dict(student=name, healed=healed, n_kept=len(kept), kept=list(map(int, kept)),
+                                optimiser_steps=h.get('optimiser_steps', 0), windows_seen=h.get('windows_seen', 0),
+                                targets_seen=h.get('targets_seen', 0), seconds=h['wall_seconds']))
+    per_user = pd.concat(rows, ignore_index=True)
+    return per_user[['student', 'healed', 'user'] + [c for c in per_user.columns if c not in ('student', 'healed', 'user')]], pd.DataFrame(budgets)

@@ -21,7 +21,8 @@ from .analysis import paired_bootstrap
 
 # %% auto #0
 __all__ = ['NO_VERDICT', 'TeacherSpec', 'teacher_profiles_path', 'load_teacher_spec', 'sasrec_configs', 'tune_baselines',
-           'item_factors', 'teacher_gate', 'TeacherStage', 'teacher_stage']
+           'item_factors', 'teacher_gate', 'TeacherStage', 'teacher_stage', 'plot_teacher', 'teacher_section',
+           'no_verdict_report']
 
 # %% ../nbs/06c_teacher.ipynb #b8aa8119
 @dataclass
@@ -287,3 +288,52 @@ def teacher_stage(spec:TeacherSpec|str, # a spec, or a profile name in teacher.y
         tuned[s] = tb
     return TeacherStage(spec, ds, studied[0], studied[1], records, tuned, pd.concat(valid, ignore_index=True),
                         pd.concat(test, ignore_index=True), gates, time.time() - t0)
+
+# %% ../nbs/06c_teacher.ipynb #176e98ab
+def plot_teacher(stage:TeacherStage, # the stage
+                 path:str|Path|None=None, # where to save the figure (PNG)
+                 metric:str='NDCG@10', # test metric, full ranking
+                ):
+    "Bar chart of the test metric of every model, per tie seed, with 95% CIs over users."
+    import matplotlib.pyplot as plt, seaborn as sns
+    t = stage.test[stage.test.protocol == 'full']
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    sns.barplot(data=t, x=metric, y='model', hue='tie_seed', ax=ax, errorbar=('ci', 95))
+    ax.set_xlabel(f'test {metric} (full ranking; mean and 95% CI over users)'); ax.set_ylabel('')
+    ax.legend(title='tie seed', fontsize=8)
+    fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=120)
+    return fig
+
+def teacher_section(stage:TeacherStage, # the stage
+                    metric:str='NDCG@10', # headline metric
+                   )->str:
+    "The report section on the teacher: its recipe, gate, test results per tie seed, differences with CIs and budgets."
+    from layerwise_adapter.runner import template_path, render_report, markdown_table
+    m, t, r = stage.spec.model, stage.spec.train, stage.records[stage.spec.tie_seeds[0]]
+    g = stage.gate
+    gate_table = g['table'][['baseline_model', 'teacher', 'baseline', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']]
+    summary = stage.summary().pivot_table(index='model', columns='tie_seed', values=[metric, 'HR@10', 'MRR'])
+    summary.columns = [f'{a} (seed {b})' for a, b in summary.columns]
+    head = stage.headline(metric)[['tie_seed', 'baseline_model', 'teacher', 'baseline', 'ratio', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']]
+    return render_report(template_path('teacher'), dict(
+        backbone=m.backbone, n_layers=stage.teacher.backbone.n_layers, hidden=stage.teacher.backbone.hidden_size, tune=m.tune,
+        lora_r=m.lora_r, lora_targets=m.lora_targets, max_len=m.max_len, item_init=m.item_init, trainable_params=r['trainable_params'],
+        windows=t.windows, epochs=t.epochs, eval_metric=t.eval_metric, patience=t.patience, lr=t.lr, lr_backbone=t.lr_backbone,
+        mixed_precision=t.mixed_precision, gate_metric=g['metric'], gate_rule=g['rule'], gate_table=markdown_table(gate_table),
+        n_test=len(stage.split.test), summary_table=markdown_table(summary.reset_index()), metric=metric,
+        headline_table=markdown_table(head), budget_table=markdown_table(stage.budgets())))
+
+def no_verdict_report(name:str, # hypothesis, e.g. 'H1'
+                      question:str, # its question, for the title
+                      profile:str, # the run's profile
+                      stage:TeacherStage, # the gated-out teacher
+                      parameters:dict, # the run's parameters
+                      seconds:float, # run time
+                     )->str:
+    "The report of a hypothesis whose teacher failed the gate: `Verdict: no verdict (...)`, the teacher section, no analysis."
+    from layerwise_adapter.runner import template_path, render_report, report_title
+    return render_report(template_path('no_verdict'), dict(
+        title=report_title(name, question, profile), verdict=NO_VERDICT, gate_rule=stage.gate['rule'], teacher_section=teacher_section(stage),
+        dataset=stage.spec.dataset, teacher_profile=stage.spec.name, teacher_key=stage.key, profile=profile, minutes=f'{seconds/60:.1f}',
+        parameters=json.dumps(parameters, indent=2)))

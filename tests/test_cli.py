@@ -10,6 +10,13 @@ def test_data_stats_ml100k(data_dir):
     s = json.loads(r.stdout)
     assert (s['n_users'], s['n_items'], s['n_interactions']) == (943, 1682, 100_000)
     assert (s['n_valid'], s['n_test'], s['n_train']) == (943, 943, 100_000 - 2*943)
+    assert (s['tie_break'], s['tie_seed']) == ('random', 0) and 0.5 < s['tied_share'] < 0.52
+
+def test_data_stats_tie_rule(data_dir):
+    r = lwa('data', 'stats', 'ml-100k', '--data-dir', data_dir, '--tie-break', 'id')
+    assert r.returncode == 0 and json.loads(r.stdout)['tie_break'] == 'id' and json.loads(r.stdout)['tie_seed'] is None
+    r = lwa('data', 'stats', 'ml-100k', '--data-dir', data_dir, '--tie-break', 'time')
+    assert r.returncode == 2 and "invalid choice: 'time'" in r.stderr
 
 def test_unknown_dataset_is_a_clear_error(data_dir):
     r = lwa('data', 'stats', 'ml-7m', '--data-dir', data_dir)
@@ -21,8 +28,8 @@ def test_unknown_parameter_rejected_before_running(tmp_path):
     assert not (tmp_path/'H1').exists()
 
 def test_bad_parameter_value_and_profile(tmp_path):
-    r = lwa('run', 'H1', '-p', 'epochs=two', '--out', str(tmp_path/'H1'))
-    assert r.returncode == 2 and 'epochs' in r.stderr
+    r = lwa('run', 'H1', '-p', 'n_random=two', '--out', str(tmp_path/'H1'))
+    assert r.returncode == 2 and 'n_random' in r.stderr
     r = lwa('run', 'H1', '--profile', 'huge', '--out', str(tmp_path/'H1'))
     assert r.returncode == 2 and "profile 'huge'" in r.stderr
 

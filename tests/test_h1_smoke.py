@@ -16,20 +16,23 @@ def test_h1_smoke_report_leaves_committed_reports_alone(tmp_path, data_dir):
     assert (out/'report.md').read_text().startswith('# H1 (smoke profile): do upper layers')
     assert report_verdict(out/'report.md') in ('supported', 'not supported', 'inconclusive')
     m = json.loads((out/'metrics.json').read_text())
-    assert m['parameters']['profile'] == 'smoke' and m['data']['n_users'] == 943
-    assert len(m['ablation_importance']) == m['teacher']['n_layers']
-    for f in ('H1.ipynb', 'ablation_by_layer.png', 'layer_analyses.png', 'test_ndcg_by_model.png', 'per_user_test.csv.gz', 'status.json'):
+    assert m['parameters']['profile'] == 'smoke' and m['teacher_gate']['passed']
+    assert m['primary_test']['n'] == 200 and m['verdict'] == m['primary_test']['verdict']    # every synthetic validation user
+    assert set(m['bands']) == {'upper', 'lower'} and len(m['layer_drops']) == m['teacher']['n_layers']
+    assert 'Deciding' not in (out/'report.md').read_text() and 'Primary result' in (out/'report.md').read_text()
+    for f in ('H1.ipynb', 'band_removal.png', 'ablation_by_layer.png', 'layer_analyses.png', 'teacher_vs_baselines.png',
+              'band_removal_per_user.csv.gz', 'teacher_test_per_user.csv.gz', 'status.json'):
         assert (out/f).stat().st_size > 0, f
     prov = json.loads((out/'status.json').read_text())['provenance']
     assert prov['git']['dirty'] is False and len(prov['git']['commit']) == 40
-    assert {k.rsplit('/', 1)[-1] for k in prov['data_files']} == {'u.data', 'u.item'}
     print(f"H1 smoke: {m['seconds']:.0f} s")
 
 def test_failed_run_replaces_old_report(tmp_path, data_dir):
+    "A run that names another teacher than the profile's stops with that error, and its report says it failed."
     out = tmp_path/'H1'; out.mkdir(); (out/'report.md').write_text('Verdict: supported\n')
     (out/'status.json').write_text(json.dumps(dict(hypothesis='H1', profile='smoke', ok=True)))   # a report folder lwa wrote
-    r, _ = run_hypothesis('H1', out, data_dir, '-p', 'dataset=amazon-No_Such_Category')
+    r, _ = run_hypothesis('H1', out, data_dir, '-p', 'teacher_key=0123456789ab')
     assert r.returncode == 1
-    assert 'lwa: H1 failed: In [' in r.stderr and 'No_Such_Category' in r.stderr
+    assert 'lwa: H1 failed: In [' in r.stderr and 'names 0123456789ab' in r.stderr
     txt = (out/'report.md').read_text()
     assert txt.startswith('# H1 (smoke profile): run FAILED') and report_verdict(out/'report.md') is None

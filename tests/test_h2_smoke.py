@@ -11,7 +11,11 @@ def test_h2_smoke_report(tmp_path, data_dir):
     assert m['parameters']['profile'] == 'smoke'
     metrics = {r['metric'] for r in m['correlation_with_ablation']}
     assert {'fisher_empirical_sum', 'fisher_true_sum', 'fisher_block_top_eig', 'block_influence', 'taylor', 'random'} <= metrics
-    assert len(m['selections']) == 9 * 3          # methods x seeds at the one smoke budget
-    for f in ('H2.ipynb', 'metric_agreement.png', 'fisher_by_layer.png', 'students.png', 'students_per_user.csv.gz'):
+    groups = m['student_groups']
+    assert sum(len(g['methods']) for g in groups) == 9 + 10    # every method and random draw, coinciding ones grouped
+    assert set(m['decision']['p_holm']) == {'d1', 'd2'} and m['verdict'] in ('supported', 'not supported', 'inconclusive')
+    budgets = m['student_budgets']
+    assert any(b['student'] == 'full' and b['healed'] for b in budgets) and all(b['optimiser_steps'] > 0 for b in budgets if b['healed'])
+    for f in ('H2.ipynb', 'metric_agreement.png', 'fisher_by_layer.png', 'students.png', 'students_per_user.csv.gz', 'teacher_vs_baselines.png'):
         assert (out/f).stat().st_size > 0, f
     print(f"H2 smoke: {m['seconds']:.0f} s")

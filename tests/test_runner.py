@@ -114,9 +114,10 @@ def test_provenance_is_recorded(h9, tmp_path, data_dir):
     prov = json.loads((out/'status.json').read_text())['provenance']
     assert prov['git']['dirty'] is True and prov['git']['changed'] == ['nbs/hypotheses/profiles/H9.yaml'] and prov['data_files'] == {}
 
-@pytest.mark.parametrize('hyp,param,says', [('H1', 'epochs=-1', 'epochs=-1 (command line) must be >= 1'),
-                                            ('H1', 'epochs=0', 'epochs=0 (command line) must be >= 1'),
-                                            ('H1', 'dataset=ml-200k', "dataset='ml-200k' (command line) must be one of ml-100k"),
+@pytest.mark.parametrize('hyp,param,says', [('H1', 'n_random=-1', 'n_random=-1 (command line) must be >= 20'),
+                                            ('H1', 'n_random=5', 'n_random=5 (command line) must be >= 20'),
+                                            ('H1', 'teacher=huge', "teacher='huge' (command line) must be one of smoke"),
+                                            ('H2', 'teacher_key=abc', "teacher_key='abc' (command line) must be a match of"),
                                             ('H2', 'budgets=2.0', "budgets='2.0' (command line) has item '2.0', but each item must be > 0 and < 1"),
                                             ('H2', 'methods=fisher,random', "has item 'fisher', but each item must be one of fisher_empirical"),
                                             ('H1', 'out_dir=/tmp/x', 'out_dir is set by lwa run')])
