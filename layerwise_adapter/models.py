@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_models.ipynb #e4deae53
 from __future__ import annotations
-import contextlib, importlib.util, json, os, shutil, socket, tempfile, time
+import contextlib, importlib.util, json, os, re, shutil, socket, tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -14,8 +14,10 @@ from fastcore.basics import patch
 from .core import LWAError, cache_dir, atomic_path
 
 # %% auto #0
-__all__ = ['OFFLINE_BACKBONES', 'ENCODER_TYPES', 'GEMMA3_PACKAGES', 'GEMMA3_PIP', 'gguf_to_safetensors', 'smollm2_dir',
-           'gemma3_dir', 'tiny_config', 'BackboneOutput', 'Backbone', 'load_backbone']
+__all__ = ['OFFLINE_BACKBONES', 'ENCODER_TYPES', 'GEMMA3_PACKAGES', 'GEMMA3_PIP', 'FAMILIES', 'OFFLINE_WEIGHTS',
+           'gguf_to_safetensors', 'smollm2_dir', 'gemma3_dir', 'tiny_config', 'BackboneOutput', 'Backbone',
+           'parse_backbone_spec', 'load_backbone', 'family', 'embedding_parameters', 'backbone_facts',
+           'layers_for_size']
 
 # %% ../nbs/02_models.ipynb #e0b67562
 OFFLINE_BACKBONES = {
@@ -271,6 +273,21 @@ def _hub_reachable(timeout:float=3.0)->bool:
         with socket.create_connection(('huggingface.co', 443), timeout=timeout): return True
     except OSError: return False
 
+# %% ../nbs/02_models.ipynb #6d0702e2
+def parse_backbone_spec(spec:str, # e.g. 'smollm2-135m', 'random:gemma3-270m', 'smollm2-135m@3'
+                       )->tuple[str, bool, int|None]:
+    "(base name, random initialisation, layers kept) of a backbone name: 'random:' re-initialises, '@k' keeps the first k layers."
+    if not isinstance(spec, str) or not spec.strip(): raise LWAError(f"a backbone name must be a non-empty string, got {spec!r}")
+    random_init = spec.startswith('random:')
+    base = spec[len('random:'):] if random_init else spec
+    m = re.fullmatch(r'(.+)@(\d+)', base)
+    keep = None
+    if m and not Path(base).expanduser().exists():   # a local folder whose name ends in @<digits> is still a folder
+        base, keep = m.group(1), int(m.group(2))
+        if keep < 1: raise LWAError(f"{spec!r}: '@{keep}' must keep at least one layer")
+    if not base: raise LWAError(f"{spec!r} names no backbone after 'random:'")
+    return base, random_init, keep
+
 # %% ../nbs/02_models.ipynb #0b85cbb9
 def _load_pretrained(src, trust_remote_code:bool=False, dtype=torch.float32, quantization=None, local_files_only=False):
     from transformers import AutoConfig, AutoModel, AutoTokenizer
@@ -288,43 +305,73 @@ def _load_pretrained(src, trust_remote_code:bool=False, dtype=torch.float32, qua
     return model, tok
 
 # %% ../nbs/02_models.ipynb #8d7361a7
-def load_backbone(spec:str, # offline short name (see OFFLINE_BACKBONES), local folder, or hub id
+def _random_copy(src, # local folder or hub id whose config is used
+                 trust_remote_code:bool, dtype, quantization, local_files_only:bool, seed:int):
+    "A freshly initialised model with the config (not the weights) of `src`, and its tokenizer."
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+    kw = dict(trust_remote_code=trust_remote_code, local_files_only=local_files_only)
+    cfg = AutoConfig.from_pretrained(src, **kw)
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        model = AutoModel.from_config(cfg, trust_remote_code=trust_remote_code)
+    try: tok = AutoTokenizer.from_pretrained(src, **kw)
+    except Exception: tok = None
+    if quantization is None: return model.to(dtype), tok
+    with tempfile.TemporaryDirectory() as d:   # bitsandbytes quantises while loading: round-trip the random weights
+        model.save_pretrained(d)
+        return _load_pretrained(d, False, dtype, quantization)[0], tok
+
+def load_backbone(spec:str, # offline short name (see OFFLINE_BACKBONES), local folder or hub id; 'random:' and '@k' modifiers (see above)
                   dtype=torch.float32, # weight dtype
                   quantization:str|None=None, # None, 'nf4', 'fp4' (4-bit, bitsandbytes) or '8bit'
                   trust_remote_code:bool=False, # run code shipped with a hub model; off unless asked
-                  seed:int=0, # initialisation seed of the random tiny models
+                  seed:int=0, # initialisation seed of the random tiny models and of random copies
+                  random_init:bool=False, # the same architecture and config with freshly initialised weights (as the 'random:' prefix)
                  )->Backbone:
     "Load a transformer base model as a `Backbone`."
     from transformers import AutoModel, AutoTokenizer
-    if spec in ('tiny-llama', 'tiny-gemma3', 'tiny-bert'):
+    base, rnd, keep = parse_backbone_spec(spec)
+    random_init = random_init or rnd
+    name = ('random:' if random_init else '') + base + (f'@{keep}' if keep else '')
+    def finish(bb:Backbone)->Backbone:
+        if keep is not None:
+            if keep > bb.n_layers: raise LWAError(f"{spec!r} keeps {keep} layers, but {base} has only {bb.n_layers}")
+            bb.truncate(range(keep))
+        bb.name = name
+        return bb
+    if base in ('tiny-llama', 'tiny-gemma3', 'tiny-bert'):   # random already: 'random:' changes nothing
         with torch.random.fork_rng():
             torch.manual_seed(seed)
-            model = AutoModel.from_config(tiny_config(spec.split('-')[1]))
+            model = AutoModel.from_config(tiny_config(base.split('-')[1]))
         tok = AutoTokenizer.from_pretrained(_minilm_dir())
-        if quantization is None: return Backbone(model.to(dtype), tok, spec)
+        if quantization is None: return finish(Backbone(model.to(dtype), tok, name))
         with tempfile.TemporaryDirectory() as d:   # bitsandbytes quantises while loading: round-trip the random weights
             model.save_pretrained(d)
-            return Backbone(_load_pretrained(d, False, dtype, quantization)[0], tok, spec)
-    if spec == 'minilm-l6': src = _minilm_dir()
-    elif spec == 'smollm2-135m': src = smollm2_dir()
-    elif spec == 'gemma3-270m': src = gemma3_dir()
-    elif Path(spec).expanduser().exists():
-        src = Path(spec).expanduser()
+            return finish(Backbone(_load_pretrained(d, False, dtype, quantization)[0], tok, name))
+    local = False
+    if base == 'minilm-l6': src = _minilm_dir()
+    elif base == 'smollm2-135m': src = smollm2_dir()
+    elif base == 'gemma3-270m': src = gemma3_dir()
+    elif Path(base).expanduser().exists():
+        src = Path(base).expanduser()
         if not (src/'config.json').exists(): raise LWAError(f"{src} is a folder but holds no config.json of a Hugging Face model")
     else:
-        if spec.count('/') > 1 or spec.startswith(('.', '/', '~')):
-            raise LWAError(f"{spec!r} is neither an existing local folder nor a hub id (owner/name)")
-        if not _hub_reachable():
-            try: m, t = _load_pretrained(spec, trust_remote_code, dtype, quantization, local_files_only=True)
+        if base.count('/') > 1 or base.startswith(('.', '/', '~')):
+            raise LWAError(f"{base!r} is neither an existing local folder nor a hub id (owner/name)")
+        src, local = base, not _hub_reachable()
+        if local:
+            try:
+                m, t = (_random_copy(base, trust_remote_code, dtype, quantization, True, seed) if random_init else
+                        _load_pretrained(base, trust_remote_code, dtype, quantization, local_files_only=True))
             except Exception:
-                raise LWAError(f"cannot load {spec!r}: the Hugging Face hub is unreachable (or HF_HUB_OFFLINE is set) and it is "
+                raise LWAError(f"cannot load {base!r}: the Hugging Face hub is unreachable (or HF_HUB_OFFLINE is set) and it is "
                     "not in the local Hugging Face cache. Download it where the hub is reachable "
-                    f"(`huggingface-cli download {spec} --local-dir DIR`), copy DIR here and pass its path, or use an "
+                    f"(`huggingface-cli download {base} --local-dir DIR`), copy DIR here and pass its path, or use an "
                     f"offline short name: {', '.join(OFFLINE_BACKBONES)}") from None
-            return Backbone(m, t, spec)
-        src = spec
-    model, tok = _load_pretrained(src, trust_remote_code, dtype, quantization)
-    return Backbone(model, tok, spec)
+            return finish(Backbone(m, t, name))
+    if random_init: model, tok = _random_copy(src, trust_remote_code, dtype, quantization, local, seed)
+    else: model, tok = _load_pretrained(src, trust_remote_code, dtype, quantization)
+    return finish(Backbone(model, tok, name))
 
 # %% ../nbs/02_models.ipynb #4407b2c6
 @patch
@@ -354,3 +401,61 @@ def save_pretrained(self:Backbone, path:str|Path, # folder to write
     self.model.save_pretrained(path)
     if self.tokenizer is not None: self.tokenizer.save_pretrained(path)
     return path
+
+# %% ../nbs/02_models.ipynb #8a9950a5
+FAMILIES = {'llama': 'Llama', 'gemma3_text': 'Gemma 3', 'gemma3': 'Gemma 3', 'gemma2': 'Gemma 2', 'gemma': 'Gemma', 'bert': 'BERT',
+            'mistral': 'Mistral', 'qwen2': 'Qwen2', 'qwen3': 'Qwen3', 'gpt2': 'GPT-2', 'roberta': 'RoBERTa', 'distilbert': 'DistilBERT'}
+# What the weights of each offline name are: (tuning, how they ship). Hub ids and folders are 'unknown' unless added here.
+OFFLINE_WEIGHTS = {
+    'smollm2-135m': ('instruction-tuned', 'GGUF Q4_1 (4-bit), dequantised to float32'),
+    'gemma3-270m': ('base (pretrained only)', 'GGUF Q4_K_M (4-bit), dequantised to float32'),
+    'minilm-l6': ('sentence-embedding fine-tuned', 'safetensors float32'),
+    'tiny-llama': ('random (test model)', 'none'), 'tiny-gemma3': ('random (test model)', 'none'), 'tiny-bert': ('random (test model)', 'none'),
+}
+
+def family(bb:Backbone)->str:
+    "The architecture family of a backbone ('Llama', 'Gemma 3', 'BERT', ...), from its config's model type."
+    t = bb.config.model_type
+    return FAMILIES.get(t, t)
+
+def embedding_parameters(model:nn.Module)->int:
+    "Parameters of the model's embedding tables (token, position, token-type), each shared tensor counted once."
+    seen = {id(m.weight): m.weight.numel() for m in model.modules() if isinstance(m, nn.Embedding)}
+    return int(sum(seen.values()))
+
+def backbone_facts(bb:Backbone, # a loaded backbone (possibly random or truncated)
+                  )->dict:
+    "Name, family, parameters (all, embedding, non-embedding), layers, hidden size, vocabulary, tuning and weight format."
+    base, rnd, keep = parse_backbone_spec(bb.name)
+    tuned, shipped = OFFLINE_WEIGHTS.get(base, ('unknown', 'unknown'))
+    if rnd: tuned, shipped = 'random init (same config)', 'none (no weights read)'
+    n = sum(p.numel() for p in bb.model.parameters())   # tied tables are one tensor: counted once
+    emb = embedding_parameters(bb.model)
+    q = getattr(bb.config, 'quantization_config', None)
+    runs = (q.get('quant_method', 'quantised') if isinstance(q, dict) else type(q).__name__) if q is not None else str(bb.model.dtype).replace('torch.', '')
+    return dict(backbone=bb.name, family=family(bb), params=int(n), embedding_params=emb, non_embedding_params=int(n - emb), layers=bb.n_layers,
+                hidden=bb.hidden_size, vocab=int(bb.input_embeddings().num_embeddings), tuned=tuned, weights=shipped, runs_in=runs,
+                truncated=f'first {keep} layers' if keep else 'no')
+
+def layers_for_size(bb:Backbone, # the backbone to cut
+                    target:int, # non-embedding parameters to match
+                   )->int:
+    "Number k of first layers whose non-embedding parameter count (layers plus the rest outside them) is closest to `target`."
+    per_layer = [sum(p.numel() for p in l.parameters()) for l in bb.layers]
+    rest = backbone_facts(bb)['non_embedding_params'] - sum(per_layer)   # final norm, pooler, ...
+    sizes = rest + torch.tensor(per_layer).cumsum(0)
+    return int((sizes - target).abs().argmin()) + 1
+
+# %% ../nbs/02_models.ipynb #7e52b5d5
+@patch
+def lm_logits(self:Backbone, h:torch.Tensor, # final hidden states [..., H] (the base model's last_hidden_state)
+             )->torch.Tensor:
+    "Next-token logits [..., V] through the tied token table: h @ E^T (soft-capped where the config says so)."
+    if self.is_encoder: raise LWAError(f"{self.name!r} is an encoder: it has no causal LM head (use a classification head)")
+    if not getattr(self.config, 'tie_word_embeddings', False):
+        raise LWAError(f"{self.name!r} does not tie its output embedding to its input one; its LM head is not part of the base model "
+                       "that Backbone wraps, so lm_logits cannot give its next-token logits")
+    W = self.input_embeddings().weight
+    z = h.to(W.dtype) @ W.T
+    cap = getattr(self.config, 'final_logit_softcapping', None)
+    return cap * torch.tanh(z / cap) if cap else z
