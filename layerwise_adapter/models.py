@@ -425,11 +425,11 @@ def embedding_parameters(model:nn.Module)->int:
 
 def backbone_facts(bb:Backbone, # a loaded backbone (possibly random or truncated)
                   )->dict:
-    "Name, family, parameters (all, embedding, non-embedding), layers, hidden size, vocabulary, tuning and weight format."
+    "Name, family, parameters (all, embedding, non-embedding; LoRA adapters not counted), layers, hidden size, vocabulary, tuning and weight format."
     base, rnd, keep = parse_backbone_spec(bb.name)
     tuned, shipped = OFFLINE_WEIGHTS.get(base, ('unknown', 'unknown'))
     if rnd: tuned, shipped = 'random init (same config)', 'none (no weights read)'
-    n = sum(p.numel() for p in bb.model.parameters())   # tied tables are one tensor: counted once
+    n = sum(p.numel() for name, p in bb.model.named_parameters() if 'lora_' not in name)   # tied tables once; adapters are not the backbone
     emb = embedding_parameters(bb.model)
     q = getattr(bb.config, 'quantization_config', None)
     runs = (q.get('quant_method', 'quantised') if isinstance(q, dict) else type(q).__name__) if q is not None else str(bb.model.dtype).replace('torch.', '')
