@@ -60,7 +60,7 @@ def main(argv:list[str]|None=None)->int:
             if args.hypothesis not in hyps: raise LWAError(f"unknown hypothesis {args.hypothesis!r}; available: {sorted(hyps)}")
             print(json.dumps(resolve_parameters(hyps[args.hypothesis], args.profile, overrides), indent=2))
             return 0
-        names = sorted(available_hypotheses()) if args.hypothesis == 'all' else [args.hypothesis]
+        names = list(available_hypotheses()) if args.hypothesis == 'all' else [args.hypothesis]   # in number order
         if args.out and len(names) > 1: raise LWAError("--out names one report folder; use it with a single hypothesis")
         ok = True
         for n in names:

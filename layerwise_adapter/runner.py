@@ -11,11 +11,11 @@ import yaml
 from .core import DATA_LOG_ENV, LWAError, env_info, provenance, read_data_log, temp_env
 
 # %% auto #0
-__all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'record', 'markdown_table', 'fmt', 'template_path',
-           'render_report', 'hypotheses_dir', 'available_hypotheses', 'notebook_parameters', 'check_constraint',
-           'value_problem', 'parameter_constraints', 'resolve_parameters', 'default_report_dir', 'report_title',
-           'report_profile', 'written_by_lwa', 'check_out_dir', 'clean_leftovers', 'venv_kernel', 'run_hypothesis',
-           'report_verdict']
+__all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'REPORTS_INDEX', 'record', 'markdown_table', 'fmt',
+           'template_path', 'render_report', 'hypotheses_dir', 'available_hypotheses', 'notebook_parameters',
+           'check_constraint', 'value_problem', 'parameter_constraints', 'resolve_parameters', 'default_report_dir',
+           'report_title', 'report_profile', 'written_by_lwa', 'check_out_dir', 'clean_leftovers', 'venv_kernel',
+           'run_hypothesis', 'report_verdict', 'reports_index', 'write_reports_index']
 
 # %% ../nbs/07_runner.ipynb #e0ba2f93
 RECORD_MIME = 'application/x.layerwise-adapter.record+json'
@@ -104,10 +104,15 @@ def hypotheses_dir(path:str|Path|None=None, # explicit folder; default: search f
         if c.is_dir() and list(c.glob('H*.ipynb')): return c
     raise LWAError("cannot find nbs/hypotheses: run from a clone of the repository or set $LAYERWISE_ADAPTER_HYPOTHESES")
 
+def _hypothesis_number(name:str)->tuple:
+    "Sort key of 'H<n>...' names by their number (H2 before H10)."
+    m = re.match(r'H(\d+)', name)
+    return (int(m.group(1)), name) if m else (float('inf'), name)
+
 def available_hypotheses(hdir:Path|None=None)->dict[str, Path]:
-    "Map of hypothesis name (e.g. 'H1') to its notebook."
+    "Map of hypothesis name (e.g. 'H1') to its notebook, in the order of their numbers (the order `lwa run all` runs them)."
     hdir = hypotheses_dir(hdir)
-    return {p.name.split('_')[0]: p for p in sorted(hdir.glob('H*_*.ipynb'))}
+    return {p.name.split('_')[0]: p for p in sorted(hdir.glob('H*_*.ipynb'), key=lambda p: _hypothesis_number(p.name))}
 
 # %% ../nbs/07_runner.ipynb #b34d1936
 def notebook_parameters(nb:str|Path, # notebook with a cell tagged `parameters`
@@ -453,6 +458,8 @@ def run_hypothesis(name:str, # 'H1', 'H2', ...
         kept = out.parent/f'.{out.name}.lwa-report-{os.getpid()}'; os.replace(work, kept)
         raise LWAError(f"{e}. The new report is in {kept}") from None
     _swap_in(work, out)
+    reports = nb.parent.parent.parent/'reports'
+    if out == default_report_dir(name, profile, reports).resolve(): write_reports_index(out.parent)   # never in a folder of --out's
     return {**{k: v for k, v in status.items() if k != 'provenance'}, 'report': str(out/'report.md')}
 
 # %% ../nbs/07_runner.ipynb #d3d98388
@@ -461,3 +468,46 @@ def report_verdict(report:str|Path, # a report.md
     "The verdict a report states ('supported', 'not supported', 'inconclusive' or 'no verdict'), or None."
     m = re.search(r'^Verdict: (supported|not supported|inconclusive|no verdict)\b', Path(report).read_text(), re.M)
     return m.group(1) if m else None
+
+# %% ../nbs/07_runner.ipynb #8b3767bb
+REPORTS_INDEX = 'README.md'
+
+def _report_row(folder:Path, # a report folder lwa wrote
+                root:Path, # the indexed folder (links are relative to it)
+               )->dict:
+    "The index row of one report folder."
+    st = json.loads((folder/'status.json').read_text())
+    try: m = json.loads((folder/'metrics.json').read_text())
+    except (OSError, ValueError): m = {}
+    t = m.get('teacher') if isinstance(m, dict) else None
+    key = (t.get('key') if isinstance(t, dict) else None) or ((m.get('parameters') or {}).get('teacher_key') if isinstance(m, dict) else None) or ''
+    rep = folder/'report.md'
+    verdict = 'failed' if not st.get('ok') else ((report_verdict(rep) if rep.exists() else None) or 'none stated')
+    fin = str(st.get('finished') or '')
+    secs = st.get('seconds')
+    return dict(hypothesis=st.get('hypothesis', folder.name), verdict=verdict, profile=st.get('profile', ''),
+                finished=fin[:16].replace('T', ' ') + (' UTC' if fin.endswith('+00:00') else ''),
+                run_time=f'{secs / 60:.1f} min' if isinstance(secs, (int, float)) else '', teacher_key=key,
+                report=f'[{folder.name}/report.md]({folder.relative_to(root).as_posix()}/report.md)')
+
+def reports_index(root:str|Path, # a reports folder: reports/ or reports/<profile>/
+                 )->list[dict]:
+    "One row per report folder in `root` that lwa wrote, in the order of the hypotheses."
+    root = Path(root)
+    folders = [d for d in (root.iterdir() if root.is_dir() else []) if d.is_dir() and re.fullmatch(r'H\d+', d.name) and written_by_lwa(d)]
+    return [_report_row(d, root) for d in sorted(folders, key=lambda d: _hypothesis_number(d.name))]
+
+def write_reports_index(root:str|Path, # a reports folder
+                       )->Path:
+    "Write `root/README.md`: a table of its reports with verdict, profile, date, run time and teacher key (atomically)."
+    from layerwise_adapter.core import atomic_path
+    root = Path(root)
+    cols = ['hypothesis', 'verdict', 'profile', 'finished', 'run_time', 'teacher_key', 'report']
+    rows = reports_index(root)
+    lines = ['# Reports', '', 'Written by `lwa run` after every run into this folder; do not edit. One row per hypothesis report: the verdict '
+             'its report states (`failed` for a run that failed), the profile it ran with, when it finished, how long it ran, and the key of the '
+             'teacher it studied (`nbs/hypotheses/profiles/teacher.yaml`).', '',
+             '| ' + ' | '.join(c.replace('_', ' ') for c in cols) + ' |', '|' + '---|' * len(cols)]
+    lines += ['| ' + ' | '.join(str(r[c]).replace('|', '\\|') if c != 'report' else r[c] for c in cols) + ' |' for r in rows]
+    with atomic_path(root/REPORTS_INDEX) as p: p.write_text('\n'.join(lines) + '\n')
+    return root/REPORTS_INDEX
