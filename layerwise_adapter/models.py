@@ -137,6 +137,14 @@ class BackboneOutput:
     hidden_states: tuple|None = None  # (input to the first kept layer, output of each kept layer), each [B, T, H]
     attentions: tuple|None = None     # per kept layer [B, heads, T, T]
 
+# %% ../nbs/02_models.ipynb #edaa86f6
+def _attn_weights(o):
+    "Attention weights [B, heads, T, T] from an attention module's output tuple."
+    if isinstance(o, tuple):
+        for x in o[1:]:
+            if torch.is_tensor(x) and x.dim() == 4: return x
+    raise LWAError("this attention module returned no attention weights (eager attention is required)")
+
 # %% ../nbs/02_models.ipynb #0c1e771f
 class Backbone(nn.Module):
     "A transformer base model with a uniform view of its layer stack, and its tokenizer."
@@ -254,14 +262,6 @@ class Backbone(nn.Module):
             outs.append(((h*m).sum(1)/m.sum(1).clamp(min=1)).cpu())
         self.train(was_training)
         return torch.cat(outs) if outs else torch.zeros(0, self.hidden_size)
-
-# %% ../nbs/02_models.ipynb #edaa86f6
-def _attn_weights(o):
-    "Attention weights [B, heads, T, T] from an attention module's output tuple."
-    if isinstance(o, tuple):
-        for x in o[1:]:
-            if torch.is_tensor(x) and x.dim() == 4: return x
-    raise LWAError("this attention module returned no attention weights (eager attention is required)")
 
 # %% ../nbs/02_models.ipynb #f746b63f
 def _hub_reachable(timeout:float=3.0)->bool:
