@@ -18,9 +18,8 @@ from .students import prune_recommender
 
 # %% auto #0
 __all__ = ['STUDENT_FORMAT', 'HIDDEN_LOSSES', 'POSITIONS', 'MAPPINGS', 'LAYER_WEIGHTS', 'CACHE_MODES', 'CACHE_DTYPES',
-           'kept_layers', 'narrow_config', 'unpack_4bit', 'make_student', 'merged_backbone', 'save_student',
-           'load_student', 'DistillConfig', 'layer_mapping', 'check_mapping', 'fisher_weights', 'layer_weights',
-           'layer_fisher']
+           'kept_layers', 'narrow_config', 'make_student', 'merged_backbone', 'save_student', 'load_student',
+           'DistillConfig', 'layer_mapping', 'check_mapping', 'fisher_weights', 'layer_weights', 'layer_fisher']
 
 # %% ../nbs/12_distill.ipynb #bf2690af
 def kept_layers(n_layers:int, # the teacher's layers L
@@ -108,18 +107,7 @@ def _narrow_student(teacher:SeqRecommender, kept:list[int], hidden:int, seed:int
     return st.to(teacher.item_emb.weight.device)
 
 # %% ../nbs/12_distill.ipynb #77542c81
-def unpack_4bit(model:nn.Module, # a model that may hold bitsandbytes 4-bit layers (changed in place)
-               )->nn.Module:
-    "Give every 4-bit layer of `model` its trainable layout back (undoing bitsandbytes' packed CPU inference layout) and keep it so."
-    for m in model.modules():
-        w = getattr(m, 'weight', None)
-        qs = getattr(w, 'quant_state', None)
-        if qs is None: continue
-        if getattr(qs, 'packing_format_for_cpu', False):
-            from bitsandbytes.functional import _convert_weight_packed_for_cpu_inverse
-            w.data, w.quant_state = _convert_weight_packed_for_cpu_inverse(w.data, qs)
-        if hasattr(m, 'support_avx512bf16_for_cpu'): m.support_avx512bf16_for_cpu = False
-    return model
+from .models import unpack_4bit   # defined beside load_backbone, which applies it to every 4-bit model
 
 # %% ../nbs/12_distill.ipynb #55b59bfe
 def make_student(teacher:SeqRecommender, # the teacher (not changed)

@@ -15,7 +15,7 @@ from .core import LWAError, cache_dir, atomic_path
 
 # %% auto #0
 __all__ = ['OFFLINE_BACKBONES', 'ENCODER_TYPES', 'GEMMA3_PACKAGES', 'GEMMA3_PIP', 'gguf_to_safetensors', 'smollm2_dir',
-           'gemma3_dir', 'tiny_config', 'BackboneOutput', 'Backbone', 'load_backbone']
+           'gemma3_dir', 'tiny_config', 'BackboneOutput', 'Backbone', 'unpack_4bit', 'load_backbone']
 
 # %% ../nbs/02_models.ipynb #e0b67562
 OFFLINE_BACKBONES = {
@@ -271,6 +271,20 @@ def _hub_reachable(timeout:float=3.0)->bool:
         with socket.create_connection(('huggingface.co', 443), timeout=timeout): return True
     except OSError: return False
 
+# %% ../nbs/02_models.ipynb #2b8437e9
+def unpack_4bit(model:nn.Module, # a model that may hold bitsandbytes 4-bit layers (changed in place)
+               )->nn.Module:
+    "Give every 4-bit layer of `model` its trainable layout back (undoing bitsandbytes' packed CPU inference layout) and keep it so."
+    for m in model.modules():
+        w = getattr(m, 'weight', None)
+        qs = getattr(w, 'quant_state', None)
+        if qs is None: continue
+        if getattr(qs, 'packing_format_for_cpu', False):
+            from bitsandbytes.functional import _convert_weight_packed_for_cpu_inverse
+            w.data, w.quant_state = _convert_weight_packed_for_cpu_inverse(w.data, qs)
+        if hasattr(m, 'support_avx512bf16_for_cpu'): m.support_avx512bf16_for_cpu = False
+    return model
+
 # %% ../nbs/02_models.ipynb #0b85cbb9
 def _load_pretrained(src, trust_remote_code:bool=False, dtype=torch.float32, quantization=None, local_files_only=False):
     from transformers import AutoConfig, AutoModel, AutoTokenizer
@@ -283,6 +297,7 @@ def _load_pretrained(src, trust_remote_code:bool=False, dtype=torch.float32, qua
         mkw['quantization_config'] = (BitsAndBytesConfig(load_in_8bit=True) if quantization == '8bit' else
             BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=quantization, bnb_4bit_compute_dtype=dtype))
     model = AutoModel.from_pretrained(src, config=cfg, **kw, **mkw)
+    if quantization is not None: unpack_4bit(model)   # gradients through 4-bit layers stay right after an eval pass
     try: tok = AutoTokenizer.from_pretrained(src, **kw)
     except Exception: tok = None
     return model, tok
