@@ -15,7 +15,7 @@ from .core import LWAError, config_hash, seed_everything
 from .recommender import SeqRecommender, collate_windows
 from .training import (TrainConfig, _new_accelerator, epoch_windows, lr_factor, param_groups, trainable_state,
                                         load_trainable_state, _save_checkpoint, _load_checkpoint, _subset, validation_score)
-from .selection import StreamingLayerScores
+from .streaming import StreamingLayerScores
 from .distill import DistillConfig, layer_mapping, check_mapping, layer_weights, fisher_weights, layer_fisher, unpack_4bit
 from .distill_losses import TeacherOutputs, DistillLoss
 
