@@ -114,14 +114,14 @@ def band_test(per_user:pd.DataFrame, # from `importance.layer_removal`: removal,
               alpha:float=0.05, # significance level
               n_boot:int=2000, # bootstrap resamples
               seed:int=0, # bootstrap seed
-              realistic:float=0.1, # realistic effect for the power, as a fraction of the intact model's mean metric
+              realistic:float|None=None, # a realistic difference (metric units) for the power, e.g. how much two random removals differ
              )->dict:
     "Primary test: per user, metric without `other` minus metric without `hypothesised` (> 0: the hypothesised band matters more)."
     w = _wide(per_user, metric)
     for b in (hypothesised, other):
         if b not in w.columns: raise LWAError(f"no removal named {b!r} in the per-user scores")
     d = (w[other] - w[hypothesised]).values
-    out = paired_test(d, alpha, n_boot, seed, realistic=realistic * float(w['intact'].mean()))
+    out = paired_test(d, alpha, n_boot, seed, realistic=realistic)
     drop = lambda b: float((w['intact'] - w[b]).mean())
     out |= dict(metric=metric, intact=float(w['intact'].mean()), **{f'drop_{hypothesised}': drop(hypothesised), f'drop_{other}': drop(other)},
                 verdict=directional_verdict(out['mean'], out['p'], alpha))
@@ -131,7 +131,7 @@ def band_null(per_user:pd.DataFrame, # from `importance.layer_removal`, with `ra
               bands:dict, # name -> layers of each band
               metric:str='MRR', # per-user metric
              )->pd.DataFrame:
-    "Each band's mean drop against the drops of random removals of as many layers: null mean, sd, z and rank p-value."
+    "Each band's mean drop against the drops of random removals of as many layers: null mean, sd (and sd of a difference of two), z and rank p-value."
     w = _wide(per_user, metric)
     drops = (w['intact'].values[:, None] - w.values).mean(0)
     drops = pd.Series(drops, index=w.columns)
@@ -141,6 +141,7 @@ def band_null(per_user:pd.DataFrame, # from `importance.layer_removal`, with `ra
         if len(null) == 0: raise LWAError(f"no random removals of {len(layers)} layers for band {name!r}")
         b = float(drops[name])
         rows.append(dict(band=name, layers=len(layers), drop=b, null_mean=float(null.mean()), null_sd=float(null.std(ddof=1)),
+                         null_pair_sd=float(null.std(ddof=1)) * math.sqrt(2),   # how much two random removals typically differ
                          null_min=float(null.min()), null_max=float(null.max()), n_null=len(null),
                          z=(b - null.mean()) / null.std(ddof=1) if null.std(ddof=1) > 0 else float('nan'),
                          p_greater=(1 + int((null >= b).sum())) / (1 + len(null)), p_less=(1 + int((null <= b).sum())) / (1 + len(null))))

@@ -16,7 +16,7 @@ from .core import LWAError, cache_dir, atomic_path
 # %% auto #0
 __all__ = ['OFFLINE_BACKBONES', 'ENCODER_TYPES', 'GEMMA3_PACKAGES', 'GEMMA3_PIP', 'FAMILIES', 'OFFLINE_WEIGHTS',
            'gguf_to_safetensors', 'smollm2_dir', 'gemma3_dir', 'tiny_config', 'BackboneOutput', 'Backbone',
-           'parse_backbone_spec', 'load_backbone', 'family', 'embedding_parameters', 'backbone_facts',
+           'parse_backbone_spec', 'unpack_4bit', 'load_backbone', 'family', 'embedding_parameters', 'backbone_facts',
            'layers_for_size']
 
 # %% ../nbs/02_models.ipynb #e0b67562
@@ -139,6 +139,14 @@ class BackboneOutput:
     hidden_states: tuple|None = None  # (input to the first kept layer, output of each kept layer), each [B, T, H]
     attentions: tuple|None = None     # per kept layer [B, heads, T, T]
 
+# %% ../nbs/02_models.ipynb #edaa86f6
+def _attn_weights(o):
+    "Attention weights [B, heads, T, T] from an attention module's output tuple."
+    if isinstance(o, tuple):
+        for x in o[1:]:
+            if torch.is_tensor(x) and x.dim() == 4: return x
+    raise LWAError("this attention module returned no attention weights (eager attention is required)")
+
 # %% ../nbs/02_models.ipynb #0c1e771f
 class Backbone(nn.Module):
     "A transformer base model with a uniform view of its layer stack, and its tokenizer."
@@ -257,14 +265,6 @@ class Backbone(nn.Module):
         self.train(was_training)
         return torch.cat(outs) if outs else torch.zeros(0, self.hidden_size)
 
-# %% ../nbs/02_models.ipynb #edaa86f6
-def _attn_weights(o):
-    "Attention weights [B, heads, T, T] from an attention module's output tuple."
-    if isinstance(o, tuple):
-        for x in o[1:]:
-            if torch.is_tensor(x) and x.dim() == 4: return x
-    raise LWAError("this attention module returned no attention weights (eager attention is required)")
-
 # %% ../nbs/02_models.ipynb #f746b63f
 def _hub_reachable(timeout:float=3.0)->bool:
     "Whether the Hugging Face hub answers; False at once when HF_HUB_OFFLINE is set."
@@ -288,6 +288,20 @@ def parse_backbone_spec(spec:str, # e.g. 'smollm2-135m', 'random:gemma3-270m', '
     if not base: raise LWAError(f"{spec!r} names no backbone after 'random:'")
     return base, random_init, keep
 
+# %% ../nbs/02_models.ipynb #2b8437e9
+def unpack_4bit(model:nn.Module, # a model that may hold bitsandbytes 4-bit layers (changed in place)
+               )->nn.Module:
+    "Give every 4-bit layer of `model` its trainable layout back (undoing bitsandbytes' packed CPU inference layout) and keep it so."
+    for m in model.modules():
+        w = getattr(m, 'weight', None)
+        qs = getattr(w, 'quant_state', None)
+        if qs is None: continue
+        if getattr(qs, 'packing_format_for_cpu', False):
+            from bitsandbytes.functional import _convert_weight_packed_for_cpu_inverse
+            w.data, w.quant_state = _convert_weight_packed_for_cpu_inverse(w.data, qs)
+        if hasattr(m, 'support_avx512bf16_for_cpu'): m.support_avx512bf16_for_cpu = False
+    return model
+
 # %% ../nbs/02_models.ipynb #0b85cbb9
 def _load_pretrained(src, trust_remote_code:bool=False, dtype=torch.float32, quantization=None, local_files_only=False):
     from transformers import AutoConfig, AutoModel, AutoTokenizer
@@ -300,6 +314,7 @@ def _load_pretrained(src, trust_remote_code:bool=False, dtype=torch.float32, qua
         mkw['quantization_config'] = (BitsAndBytesConfig(load_in_8bit=True) if quantization == '8bit' else
             BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=quantization, bnb_4bit_compute_dtype=dtype))
     model = AutoModel.from_pretrained(src, config=cfg, **kw, **mkw)
+    if quantization is not None: unpack_4bit(model)   # gradients through 4-bit layers stay right after an eval pass
     try: tok = AutoTokenizer.from_pretrained(src, **kw)
     except Exception: tok = None
     return model, tok
