@@ -55,7 +55,9 @@ def interrupt(h9, tmp_path, sig, group):
     "Start a long H9 run over a good report, send `sig` to lwa (or to its process group, as a terminal does) once the notebook runs."
     out = good_report(tmp_path/'rep')
     p = subprocess.Popen([sys.executable, '-m', 'layerwise_adapter.cli', 'run', 'H9', '--profile', 'smoke', '-p', 'sleep=60',
-                          '--out', str(out), '--no-progress'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                          '--out', str(out), '--no-progress'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # as from a terminal: a suite started in the
+                                                                                      # background inherits SIGINT ignored
     t0 = time.time()
     while time.time() - t0 < 60 and not any((d/'H9.ipynb').exists() for d in tmp_path.iterdir() if d.name.startswith('.rep.')): time.sleep(0.2)
     time.sleep(3)                                                # the kernel is running the notebook's sleep
