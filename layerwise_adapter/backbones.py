@@ -14,9 +14,10 @@ from .models import load_backbone, backbone_facts, layers_for_size, parse_backbo
 from .training import train_recommender
 from .metrics import evaluate
 from .teacher import TeacherStage, item_factors
-from .preference import (PrefConfig, PrefTrainConfig, PrefSplit, PrefExamples, preference_run, auc, auc_bootstrap,
-                                          delong_test, rmse)
-from .decisions import paired_test, directional_verdict, all_of
+from .preference import PrefSplit, PrefExamples
+from .preference_model import PrefConfig, PrefTrainConfig, preference_run
+from .metrics import auc, auc_bootstrap, delong_test, rmse
+from .decisions import paired_test, directional_verdict, all_of, below_margin, margin_verdict
 from .analysis import holm
 
 # %% auto #0
@@ -145,9 +146,9 @@ def family_tests(per_user:pd.DataFrame, # from `next_item_runs`: backbone, seed,
                  alpha:float=0.05, # significance level
                  n_boot:int=2000, # bootstrap resamples of the users
                  seed:int=0, # bootstrap seed
-                 realistic:float=0.1, # realistic effect for the power: this share of the hypothesised model's mean
+                 realistic:float=0.1, # realistic effect, for the power and as the margin of the below-margin test: this share of the hypothesised model's mean
                 )->tuple[pd.DataFrame, str]:
-    "The decision: per-user paired tests of `hypothesised` minus each other family's backbone, Holm-adjusted, and the verdict."
+    "The decision: per-user paired tests of `hypothesised` minus each other family's backbone (two-sided, and below the margin), Holm-adjusted, and the verdict."
     full = per_user[per_user.protocol == 'full']
     w = full.groupby(['backbone', 'user'])[metric].mean().unstack('backbone')    # seed-averaged per-user metric
     for b in (hypothesised, *others):
@@ -156,12 +157,14 @@ def family_tests(per_user:pd.DataFrame, # from `next_item_runs`: backbone, seed,
     rows = []
     for b, fam in others.items():
         d = (w[hypothesised] - w[b]).dropna().values
-        r = paired_test(d, alpha, n_boot, seed, realistic=realistic * base)
+        r = paired_test(d, alpha, n_boot, seed, realistic=realistic * base) | below_margin(d, realistic * base, alpha)
         rows.append(dict(other=b, family=fam, hypothesised_mean=base, other_mean=float(w[b].mean()), n=r['n'], mean_diff=r['mean'], ci_low=r['ci_low'],
-                         ci_high=r['ci_high'], dz=r['dz'], t=r['t'], p=r['p'], p_wilcoxon=r['p_wilcoxon'], mde=r['mde'], power=r['power']))
+                         ci_high=r['ci_high'], dz=r['dz'], t=r['t'], p=r['p'], p_wilcoxon=r['p_wilcoxon'], mde=r['mde'], power=r['power'],
+                         margin=r['margin'], upper_95=r['upper'], p_below=r['p_below'], power_below=r['power_below']))
     t = pd.DataFrame(rows)
     t['p_holm'] = holm(t.p.values)
-    t['verdict'] = [directional_verdict(m, p, alpha) for m, p in zip(t.mean_diff, t.p_holm)]
+    t['p_below_holm'] = holm(t.p_below.values)
+    t['verdict'] = [margin_verdict(m, p, pb, alpha) for m, p, pb in zip(t.mean_diff, t.p_holm, t.p_below_holm)]
     return t, all_of(list(t.verdict))
 
 def auc_tests(preds:pd.DataFrame, # from `preference_runs`

@@ -12,9 +12,9 @@ from .core import LWAError
 from .analysis import holm, relative_depth, paired_bootstrap
 
 # %% auto #0
-__all__ = ['VERDICTS', 'mde', 'power_at', 'paired_test', 'directional_verdict', 'all_of', 'band_layers', 'band_removals',
-           'band_test', 'band_null', 'layer_drops', 'split_half', 'partial_spearman', 'compare_correlations',
-           'correlation_mde']
+__all__ = ['VERDICTS', 'mde', 'power_at', 'paired_test', 'directional_verdict', 'all_of', 'below_margin', 'margin_verdict',
+           'band_layers', 'band_removals', 'band_test', 'band_null', 'layer_drops', 'split_half', 'partial_spearman',
+           'compare_correlations', 'correlation_mde']
 
 # %% ../nbs/06d_decisions.ipynb #1791cd47
 def mde(n:int, # users (pairs)
@@ -75,6 +75,32 @@ def all_of(verdicts:list[str], # verdicts of the parts of a conjunctive hypothes
         if v not in VERDICTS: raise LWAError(f"unknown verdict {v!r}")
     if all(v == 'supported' for v in verdicts): return 'supported'
     return 'not supported' if 'not supported' in verdicts else 'inconclusive'
+
+# %% ../nbs/06d_decisions.ipynb #684517da
+def below_margin(diff, # per-user differences, positive in the hypothesised direction [U]
+                 margin:float, # the smallest difference that would matter (> 0), stated before the run
+                 alpha:float=0.05, # one-sided significance level
+                )->dict:
+    "One-sided paired t-test that the mean difference is below `margin` (H0: mean >= margin): p, the one-sided upper bound, and its power when the true difference is 0."
+    from statsmodels.stats.power import TTestPower
+    d = np.asarray(diff, dtype=np.float64)
+    if d.ndim != 1 or len(d) < 3 or not np.isfinite(d).all(): raise LWAError(f"below_margin needs >= 3 finite differences, got {d.shape}")
+    if not margin > 0: raise LWAError(f"margin={margin} must be > 0")
+    n, mean, sd = len(d), float(d.mean()), float(d.std(ddof=1))
+    if not sd > 0: return dict(margin=float(margin), p_below=0.0 if mean < margin else 1.0, upper=mean, power_below=1.0)
+    se = sd / np.sqrt(n)
+    p = float(stats.t.cdf((mean - margin) / se, n - 1))
+    power = float(TTestPower().power(effect_size=margin / sd, nobs=n, alpha=alpha, alternative='larger'))
+    return dict(margin=float(margin), p_below=p, upper=mean + float(stats.t.ppf(1 - alpha, n - 1)) * se, power_below=power)
+
+def margin_verdict(effect:float, # estimated effect, positive in the hypothesised direction
+                   p:float, # two-sided p-value of the superiority test (Holm-adjusted if one of several)
+                   p_below:float, # one-sided p-value of `below_margin` (Holm-adjusted if one of several)
+                   alpha:float=0.05, # significance level
+                  )->str:
+    "As `directional_verdict`, and also 'not supported' when the effect is shown to be below the margin that would matter."
+    v = directional_verdict(effect, p, alpha)
+    return 'not supported' if v == 'inconclusive' and p_below < alpha else v
 
 # %% ../nbs/06d_decisions.ipynb #f50a0c4d
 def band_layers(n_layers:int, # layers L

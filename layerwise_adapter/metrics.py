@@ -9,12 +9,14 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy import stats
 import torch
 from tqdm.auto import tqdm
 from .core import LWAError
 
 # %% auto #0
-__all__ = ['rank_metrics', 'sampled_rank_metrics', 'evaluate', 'metric_columns', 'summarise']
+__all__ = ['rank_metrics', 'sampled_rank_metrics', 'evaluate', 'metric_columns', 'summarise', 'auc', 'delong_test',
+           'auc_bootstrap', 'rmse']
 
 # %% ../nbs/03_metrics.ipynb #5fca7795
 def _as_scores(scores)->torch.Tensor:
@@ -204,3 +206,81 @@ def summarise(df:pd.DataFrame, # per-user metrics from `evaluate`, possibly conc
     if missing: raise LWAError(f"summarise: grouping columns {missing} not in the frame (columns: {list(df.columns)})")
     g = df.groupby(by, sort=False)[metrics]
     return g.mean().join(g.size().rename('n')).reset_index()
+
+# %% ../nbs/03_metrics.ipynb #258e8397
+def auc(labels, # (N,) 0/1 labels
+        scores, # (N,) scores, higher meaning more likely 1
+       )->float:
+    "ROC AUC (scikit-learn); NaN when only one class is present."
+    from sklearn.metrics import roc_auc_score
+    y = np.asarray(labels)
+    if len(np.unique(y)) < 2: return float('nan')
+    return float(roc_auc_score(y, np.asarray(scores, dtype=np.float64)))
+
+def _structural(y:np.ndarray, s:np.ndarray)->tuple[float, np.ndarray, np.ndarray]:
+    "AUC and DeLong's structural components V10 [m] (positives) and V01 [n] (negatives) of scores s [N]."
+    pos, neg = s[y], s[~y]
+    m, n = len(pos), len(neg)
+    tz = stats.rankdata(np.concatenate([pos, neg]))
+    v10 = (tz[:m] - stats.rankdata(pos)) / n          # share of negatives each positive outscores (ties: half)
+    v01 = 1 - (tz[m:] - stats.rankdata(neg)) / m       # share of positives that outscore each negative
+    return float(v10.mean()), v10, v01
+
+def delong_test(labels, # (N,) 0/1 labels
+                scores_a, # (N,) scores of model a
+                scores_b, # (N,) scores of model b, on the same examples
+                alpha:float=0.05, # 1 - confidence level
+               )->dict:
+    "DeLong's test of AUC(a) - AUC(b) on the same examples: both AUCs, the difference, its SE and CI, z and two-sided p."
+    y = np.asarray(labels).astype(bool)
+    a, b = np.asarray(scores_a, dtype=np.float64), np.asarray(scores_b, dtype=np.float64)
+    if not (a.shape == b.shape == y.shape) or a.ndim != 1: raise LWAError(f"delong_test needs labels and two score vectors of one length; got {y.shape}, {a.shape}, {b.shape}")
+    m, n = int(y.sum()), int((~y).sum())
+    if m < 2 or n < 2: raise LWAError(f"delong_test needs at least 2 positives and 2 negatives, got {m} and {n}")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()): raise LWAError("delong_test: scores must be finite")
+    (auc_a, v10a, v01a), (auc_b, v10b, v01b) = _structural(y, a), _structural(y, b)
+    s10, s01 = np.cov(np.stack([v10a, v10b])), np.cov(np.stack([v01a, v01b]))
+    var = (s10[0, 0] + s10[1, 1] - 2 * s10[0, 1]) / m + (s01[0, 0] + s01[1, 1] - 2 * s01[0, 1]) / n
+    se, diff, zc = math.sqrt(max(var, 0.0)), auc_a - auc_b, stats.norm.ppf(1 - alpha / 2)
+    z = diff / se if se > 0 else 0.0
+    return dict(auc_a=auc_a, auc_b=auc_b, diff=diff, se=se, ci_low=float(diff - zc * se), ci_high=float(diff + zc * se), z=z,
+                p=float(2 * stats.norm.sf(abs(z))) if se > 0 else float(diff == 0), se_a=math.sqrt(s10[0, 0] / m + s01[0, 0] / n),
+                se_b=math.sqrt(s10[1, 1] / m + s01[1, 1] / n), n_pos=m, n_neg=n, alpha=alpha)
+
+def _auc_rows(y:np.ndarray, S:np.ndarray)->np.ndarray:
+    "AUC of every row of scores S [R, N] against labels y [N] (bool), by midranks."
+    m, n = int(y.sum()), int((~y).sum())
+    r = stats.rankdata(S, axis=1)
+    return (r[:, y].sum(1) - m * (m + 1) / 2) / (m * n)
+
+def auc_bootstrap(labels, # (N,) 0/1 labels
+                  scores_a, # (N,) or (S, N): model a's scores, one row per seed
+                  scores_b, # (N,) or (S, N): model b's, on the same examples
+                  n_boot:int=2000, # bootstrap resamples of the examples
+                  alpha:float=0.05, # 1 - confidence level
+                  seed:int=0, # seed of the resamples
+                 )->dict:
+    "Seed-averaged AUC(a) - AUC(b) with an example-bootstrap CI and two-sided bootstrap p."
+    y = np.asarray(labels).astype(bool)
+    A, B = (np.atleast_2d(np.asarray(s, dtype=np.float64)) for s in (scores_a, scores_b))
+    if A.shape[1] != len(y) or B.shape[1] != len(y): raise LWAError(f"auc_bootstrap: scores must have {len(y)} columns, got {A.shape} and {B.shape}")
+    if y.sum() < 2 or (~y).sum() < 2: raise LWAError("auc_bootstrap needs at least 2 positives and 2 negatives")
+    diff = float(_auc_rows(y, A).mean() - _auc_rows(y, B).mean())
+    rng, boots = np.random.default_rng(seed), []
+    while len(boots) < n_boot:
+        i = rng.integers(0, len(y), len(y))
+        yi = y[i]
+        if yi.all() or not yi.any(): continue
+        boots.append(_auc_rows(yi, A[:, i]).mean() - _auc_rows(yi, B[:, i]).mean())
+    boots = np.asarray(boots)
+    p = min(1.0, 2 * min((boots <= 0).mean(), (boots >= 0).mean())) if boots.std() > 0 else float(diff == 0)
+    return dict(auc_a=float(_auc_rows(y, A).mean()), auc_b=float(_auc_rows(y, B).mean()), diff=diff, ci_low=float(np.quantile(boots, alpha / 2)),
+                ci_high=float(np.quantile(boots, 1 - alpha / 2)), p=float(p), se=float(boots.std(ddof=1)), seeds_a=len(A), seeds_b=len(B),
+                n=len(y), n_boot=n_boot, alpha=alpha)
+
+def rmse(ratings, # (N,) true ratings
+         predicted, # (N,) predictions
+        )->float:
+    "Root mean squared error."
+    d = np.asarray(predicted, dtype=np.float64) - np.asarray(ratings, dtype=np.float64)
+    return float(np.sqrt(np.mean(d ** 2))) if len(d) else float('nan')

@@ -23,6 +23,9 @@ def test_h3_smoke_report(tmp_path, data_dir):
     assert [r['mapping'] for r in runs if r['arm'] == 'mapping:reversed'][0] == [5, 3, 1]
     tests = m['decision']['tests']
     assert len(tests) == 1 and tests[0]['n'] == 200 and tests[0]['verdict'] == m['verdict'] and set(m['decision']['p_holm']) == {'0.5'}
+    t = tests[0]   # the margin test: a one-sided upper bound above the mean, and 'not supported' whenever it shows the gain below the margin
+    assert t['upper_95'] > t['mean_diff'] and t['margin'] > 0 and set(m['decision']['p_below_holm']) == {'0.5'}
+    assert t['p_below_holm'] >= 0.05 or t['verdict'] == 'not supported' or (t['p_holm'] < 0.05 and t['mean_diff'] > 0)
     assert [row['model'] for row in m['speed']] == ['teacher', '50%'] and m['speed'][1]['n_layers'] == 3
     for f in ('H3.ipynb', 'quality_vs_budget.png', 'layer_weights.png', 'students_per_user.csv.gz', 'student_runs.csv', 'layer_weights.csv',
               'teacher_vs_baselines.png'):

@@ -22,6 +22,7 @@ def test_h4_smoke_report(tmp_path, data_dir):
     d = {row['other']: row for row in m['decision']}
     assert set(d) == {'tiny-gemma3', 'tiny-bert'} and {row['family'] for row in d.values()} == {'Gemma 3', 'BERT'}
     assert all(row['p_holm'] >= row['p'] for row in d.values()) and all(row['n'] == 200 for row in d.values())   # every synthetic test user
+    assert all(row['p_below_holm'] >= row['p_below'] and row['upper_95'] > row['mean_diff'] and row['margin'] > 0 for row in d.values())   # the margin test
     assert {r['backbone'] for r in m['next_item_records']} == {'tiny-llama', 'tiny-gemma3', 'tiny-bert', 'random:tiny-bert'}
     assert [r['teacher'] for r in m['next_item_records'] if r['backbone'] == 'tiny-llama'] == [True]      # seed 0 of its backbone is the teacher
     assert len(m['preference_records']) == 4 * 2 * 2 and {a['shots'] for a in m['preference_auc']} == {16, 32}

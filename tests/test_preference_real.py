@@ -2,7 +2,8 @@
 import torch
 from transformers import AutoTokenizer, AutoModelForCausalLM
 from layerwise_adapter.models import smollm2_dir, gemma3_dir
-from layerwise_adapter.preference import answer_token_ids, special_tokens_around, PreferenceModel, PrefConfig
+from layerwise_adapter.preference import answer_token_ids, special_tokens_around
+from layerwise_adapter.preference_model import PreferenceModel, PrefConfig
 
 PROMPT = 'User liked: "Star Wars (1977)".\nUser disliked: "Sabrina (1995)".\nWill the user like "Fargo (1996)"? Answer:'
 
