@@ -53,7 +53,8 @@ def main(argv:list[str]|None=None)->int:
             from layerwise_adapter.data import data_stats
             print(json.dumps(data_stats(args.name, args.data_dir, args.tie_break, args.tie_seed), indent=2))
             return 0
-        from layerwise_adapter.runner import run_hypothesis, resolve_parameters, available_hypotheses
+        from layerwise_adapter.runner import run_hypothesis
+        from layerwise_adapter.params import resolve_parameters, available_hypotheses
         overrides = dict(args.param)
         if args.cmd == 'params':
             hyps = available_hypotheses()

@@ -7,15 +7,14 @@ from __future__ import annotations
 import contextlib, json, os, re, shutil, sys, tempfile, time, traceback
 from datetime import datetime, timezone
 from pathlib import Path
-import yaml
 from .core import DATA_LOG_ENV, LWAError, env_info, provenance, read_data_log, temp_env
+from .params import hypotheses_dir, _hypothesis_number, available_hypotheses, notebook_parameters, resolve_parameters
 
 # %% auto #0
 __all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'REPORTS_INDEX', 'record', 'markdown_table', 'fmt',
-           'template_path', 'render_report', 'hypotheses_dir', 'available_hypotheses', 'notebook_parameters',
-           'check_constraint', 'value_problem', 'parameter_constraints', 'resolve_parameters', 'default_report_dir',
-           'report_title', 'report_profile', 'written_by_lwa', 'check_out_dir', 'clean_leftovers', 'venv_kernel',
-           'run_hypothesis', 'report_verdict', 'reports_index', 'write_reports_index']
+           'template_path', 'render_report', 'default_report_dir', 'report_title', 'report_profile', 'written_by_lwa',
+           'check_out_dir', 'clean_leftovers', 'venv_kernel', 'run_hypothesis', 'report_verdict', 'reports_index',
+           'write_reports_index']
 
 # %% ../nbs/13_runner.ipynb #e0ba2f93
 RECORD_MIME = 'application/x.layerwise-adapter.record+json'
@@ -88,175 +87,6 @@ def render_report(template:str|Path, # a template's text, or its path
     fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
     if missing := sorted(fields - set(values)): raise LWAError(f"the report template needs values for {missing}")
     return text.format_map({k: v if isinstance(v, str) else fmt(v) for k, v in values.items()})
-
-# %% ../nbs/13_runner.ipynb #071ddf48
-def hypotheses_dir(path:str|Path|None=None, # explicit folder; default: search from the working directory, then beside the package
-                  )->Path:
-    "The folder holding the hypothesis notebooks and their profiles."
-    if path is not None:
-        p = Path(path)
-        if not p.is_dir(): raise LWAError(f"hypotheses folder {p} does not exist")
-        return p
-    cands = [Path(os.environ['LAYERWISE_ADAPTER_HYPOTHESES'])] if os.environ.get('LAYERWISE_ADAPTER_HYPOTHESES') else []
-    cwd = Path.cwd()
-    cands += [d/'nbs'/'hypotheses' for d in [cwd, *cwd.parents]] + [Path(__file__).resolve().parent.parent/'nbs'/'hypotheses']
-    for c in cands:
-        if c.is_dir() and list(c.glob('H*.ipynb')): return c
-    raise LWAError("cannot find nbs/hypotheses: run from a clone of the repository or set $LAYERWISE_ADAPTER_HYPOTHESES")
-
-def _hypothesis_number(name:str)->tuple:
-    "Sort key of 'H<n>...' names by their number (H2 before H10)."
-    m = re.match(r'H(\d+)', name)
-    return (int(m.group(1)), name) if m else (float('inf'), name)
-
-def available_hypotheses(hdir:Path|None=None)->dict[str, Path]:
-    "Map of hypothesis name (e.g. 'H1') to its notebook, in the order of their numbers (the order `lwa run all` runs them)."
-    hdir = hypotheses_dir(hdir)
-    return {p.name.split('_')[0]: p for p in sorted(hdir.glob('H*_*.ipynb'), key=lambda p: _hypothesis_number(p.name))}
-
-# %% ../nbs/13_runner.ipynb #b34d1936
-def notebook_parameters(nb:str|Path, # notebook with a cell tagged `parameters`
-                       )->dict:
-    "Declared parameters of a notebook: name -> (default value, type name)."
-    import papermill as pm, ast
-    out = {}
-    for k, v in pm.inspect_notebook(str(nb)).items():
-        try: default = ast.literal_eval(v['default'])
-        except Exception: default = v['default']
-        out[k] = (default, v['inferred_type_name'])
-    if not out: raise LWAError(f"{nb} has no cell tagged 'parameters'")
-    return out
-
-# %% ../nbs/13_runner.ipynb #46e20250
-def _coerce(name:str, value, default):
-    "Convert `value` (often a command-line string) to the type of `default`."
-    t = type(default)
-    if isinstance(value, t) and not (t is int and isinstance(value, bool)): return value
-    if t is int and isinstance(value, float) and value.is_integer(): return int(value)
-    if t is float and isinstance(value, int) and not isinstance(value, bool): return float(value)
-    if isinstance(value, str):
-        try:
-            if t is bool:
-                if value.lower() in ('1','true','yes','on'): return True
-                if value.lower() in ('0','false','no','off'): return False
-                raise ValueError
-            if t in (int, float): return t(value)
-            if t is str: return value
-        except ValueError: pass
-    raise LWAError(f"parameter {name}={value!r}: expected {t.__name__} like its default {default!r}")
-
-# %% ../nbs/13_runner.ipynb #3f3ddc08
-_BOUNDS = {'min': ('>=', lambda v, b: v >= b), 'max': ('<=', lambda v, b: v <= b), 'gt': ('>', lambda v, b: v > b), 'lt': ('<', lambda v, b: v < b)}
-_KEYS = {*_BOUNDS, 'choices', 'pattern', 'items', 'min_items', 'dir', 'set_by_lwa'}
-_ITEM_KEYS = {*_BOUNDS, 'choices', 'pattern', 'type'}
-_ITEM_TYPES = {'int': int, 'float': float, 'str': str}
-
-def check_constraint(name:str, # the parameter
-                     spec, # its constraint, as read from YAML
-                     src:str, # where the constraint comes from, for messages
-                     keys:set=_KEYS, # allowed keys
-                    )->dict:
-    "`spec` if it is a well-formed constraint; LWAError naming `src` and `name` otherwise."
-    if not isinstance(spec, dict): raise LWAError(f"{src}: the constraint of {name} must be a mapping like {{min: 1}}, got {spec!r}")
-    if bad := sorted(set(spec) - keys): raise LWAError(f"{src}: unknown constraint key(s) {bad} for {name}; known: {sorted(keys)}")
-    for k in _BOUNDS:
-        if k in spec and (isinstance(spec[k], bool) or not isinstance(spec[k], (int, float))):
-            raise LWAError(f"{src}: {k} of {name} must be a number, got {spec[k]!r}")
-    if 'choices' in spec and not (isinstance(spec['choices'], list) and spec['choices']):
-        raise LWAError(f"{src}: choices of {name} must be a non-empty list, got {spec['choices']!r}")
-    if 'pattern' in spec:
-        try: re.compile(spec['pattern'])
-        except (re.error, TypeError) as e: raise LWAError(f"{src}: pattern of {name} is not a regular expression ({e})") from None
-    if 'type' in spec and spec['type'] not in _ITEM_TYPES: raise LWAError(f"{src}: type of {name} must be one of {sorted(_ITEM_TYPES)}")
-    if 'items' in spec: check_constraint(f'{name} items', spec['items'], src, _ITEM_KEYS)
-    return spec
-
-def _allowed(spec:dict)->str:
-    "What `spec` allows, in words."
-    parts = [f"{w} {spec[k]}" for k, (w, _) in _BOUNDS.items() if k in spec]
-    alts = ([f"one of {', '.join(map(str, spec['choices']))}"] if 'choices' in spec else []) + \
-           ([f"a match of {spec['pattern']}"] if 'pattern' in spec else [])
-    return ' and '.join(parts + ([' or '.join(alts)] if alts else []))
-
-def value_problem(value, # a parameter value (already of its declared type)
-                  spec:dict, # its constraint
-                 )->str|None:
-    "Why `value` breaks the constraint `spec`, as a phrase ('must be >= 1'), or None if it keeps it."
-    if 'items' in spec:
-        items = [s.strip() for s in str(value).split(',') if s.strip()]
-        if len(items) < spec.get('min_items', 1): return f"must list at least {spec.get('min_items', 1)} comma-separated item(s)"
-        t = _ITEM_TYPES[spec['items'].get('type', 'str')]
-        for it in items:
-            try: v = t(it)
-            except ValueError: return f"has item {it!r}, which is not {'an int' if t is int else 'a number'}"
-            if why := value_problem(v, spec['items']): return f"has item {it!r}, but each item {why}"
-        return None
-    if spec.get('dir'):
-        return None if value == '' or (isinstance(value, str) and Path(value).expanduser().is_dir()) else "must be an existing folder or empty"
-    if 'choices' in spec or 'pattern' in spec:
-        ok = value in spec.get('choices', ()) or ('pattern' in spec and isinstance(value, str) and re.fullmatch(spec['pattern'], value))
-        if not ok: return f"must be {_allowed(spec)}"
-    for k, (_, holds) in _BOUNDS.items():
-        if k not in spec: continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not holds(value, spec[k]): return f"must be {_allowed(spec)}"
-    return None
-
-# %% ../nbs/13_runner.ipynb #35915234
-def _read_yaml(path:Path, # a profile file
-              )->dict:
-    "The mapping in `path` (empty if the file is missing); LWAError if it is not YAML or not a mapping."
-    if not path.exists(): return {}
-    try: d = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e: raise LWAError(f"{path}: not valid YAML ({e})") from None
-    if d is None: return {}
-    if not isinstance(d, dict): raise LWAError(f"{path}: expected a mapping of names to values, got {type(d).__name__}")
-    return d
-
-def parameter_constraints(nb:str|Path, # hypothesis notebook
-                          profiles_dir:str|Path|None=None, # folder of overall.yaml and H<n>.yaml (default: nb folder/profiles)
-                         )->dict:
-    "Constraint of each declared parameter: `constraints` of overall.yaml (for the names the notebook declares), updated by H<n>.yaml's."
-    nb = Path(nb)
-    pdir, hname, declared = Path(profiles_dir) if profiles_dir else nb.parent/'profiles', nb.name.split('_')[0], notebook_parameters(nb)
-    out = {}
-    for f, own in ((pdir/'overall.yaml', False), (pdir/f'{hname}.yaml', True)):
-        cons = _read_yaml(f).get('constraints') or {}
-        if not isinstance(cons, dict): raise LWAError(f"{f}: constraints must map parameter names to constraints")
-        if own and (unknown := sorted(set(cons) - set(declared))):
-            raise LWAError(f"{f}: constraints for parameters {unknown} that {nb.name} does not declare")
-        out.update({k: check_constraint(k, v, f.name) for k, v in cons.items() if k in declared})
-    return out
-
-# %% ../nbs/13_runner.ipynb #9824b17e
-def resolve_parameters(nb:str|Path, # hypothesis notebook
-                       profile:str='quick', # profile section of the notebook's profile YAML
-                       overrides:dict|None=None, # command-line overrides (strings are converted)
-                       profiles_dir:str|Path|None=None, # folder of overall.yaml and H<n>.yaml (default: nb folder/profiles)
-                      )->dict:
-    "The parameters a run will use: notebook defaults < overall.yaml < profile < overrides, names and values checked."
-    nb = Path(nb)
-    declared = notebook_parameters(nb)
-    pdir = Path(profiles_dir) if profiles_dir else nb.parent/'profiles'
-    hname, pf = nb.name.split('_')[0], pdir/f'{nb.name.split("_")[0]}.yaml'
-    profs = {k: v for k, v in _read_yaml(pf).items() if k != 'constraints'}
-    if profile not in profs: raise LWAError(f"profile {profile!r} is not defined for {hname}; choose from {sorted(profs) or 'none'} ({pf})")
-    overall = {k: v for k, v in _read_yaml(pdir/'overall.yaml').items() if k != 'constraints'}
-    layers = [('overall.yaml', overall), (f'{pf.name}:{profile}', profs[profile] or {}), ('command line', overrides or {})]
-    cons = parameter_constraints(nb, pdir)
-    params, source, problems = {}, {}, []
-    for src, d in layers:
-        if not isinstance(d, dict): raise LWAError(f"{src}: expected a mapping of parameter names to values")
-        unknown = sorted(set(d) - set(declared))
-        if unknown: raise LWAError(f"unknown parameter(s) {unknown} in {src}; {hname} declares: {sorted(declared)}")
-        for k, v in d.items():
-            if cons.get(k, {}).get('set_by_lwa'): problems.append(f"{k} is set by lwa run and cannot be given ({src})"); continue
-            params[k], source[k] = _coerce(k, v, declared[k][0]), src
-    params['profile'] = profile if 'profile' in declared else params.get('profile')
-    for k, spec in cons.items():
-        v = params.get(k, declared[k][0])
-        if not spec.get('set_by_lwa') and (why := value_problem(v, spec)): problems.append(f"{k}={v!r} ({source.get(k, 'notebook default')}) {why}")
-    if problems: raise LWAError(f"{hname}: bad parameter value(s), nothing was run: " + '; '.join(problems))
-    return {k: v for k, v in params.items() if k in declared}
 
 # %% ../nbs/13_runner.ipynb #1fb2ffbc
 REPORT_PROFILE = 'quick'   # the profile whose reports the repository commits, in reports/<H>/

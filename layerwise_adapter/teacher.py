@@ -60,7 +60,7 @@ def teacher_profiles_path(path:str|Path|None=None, # explicit teacher.yaml
     "The shared `teacher.yaml`: `path`, else `profiles/teacher.yaml` beside the hypothesis notebooks."
     if path is not None: p = Path(path)
     else:
-        from layerwise_adapter.runner import hypotheses_dir
+        from layerwise_adapter.params import hypotheses_dir
         p = hypotheses_dir()/'profiles'/'teacher.yaml'
     if not p.is_file(): raise LWAError(f"no teacher profiles at {p}")
     return p

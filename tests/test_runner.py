@@ -134,7 +134,7 @@ def test_bad_values_are_refused_before_running(tmp_path, hyp, param, says):
     assert (out/'report.md').read_text() == 'Verdict: supported\n'
 
 def test_every_parameter_has_a_constraint():
-    from layerwise_adapter.runner import available_hypotheses, notebook_parameters, parameter_constraints
+    from layerwise_adapter.params import available_hypotheses, notebook_parameters, parameter_constraints
     for name, nb in available_hypotheses().items():
         missing = sorted(set(notebook_parameters(nb)) - set(parameter_constraints(nb)))
         assert not missing, f"{name}: parameters without a constraint in profiles/{name}.yaml or overall.yaml: {missing}"
