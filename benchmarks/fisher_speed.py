@@ -176,7 +176,7 @@ def main():
         print(df[cols].to_string(index=False))
     for model, d in df.groupby('model', sort=False):
         r = d.set_index('variant').ratio_vs_train
-        print(f'{model}: Fisher / train = {r["fisher"]:.2f} (target <= 1.5; without the first-batch check '
+        print(f'{model}: Fisher / train = {r["fisher"]:.2f} (without the first-batch check '
               f'{r["fisher_nocheck"]:.2f}), '
               f'naive loop / train = {r["naive"]:.2f}, naive / Fisher = {r["naive"]/r["fisher"]:.1f}')
 
