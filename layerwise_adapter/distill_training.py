@@ -4,7 +4,7 @@
 
 # %% ../nbs/12b_distill_training.ipynb #a6efbc05
 from __future__ import annotations
-import math, time
+import gc, math, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -187,12 +187,6 @@ def _status_kb(key:str)->int:
         if line.startswith(key + ':'): return int(line.split()[1])
     raise OSError(f"no {key} in /proc/self/status")
 
-def _malloc_trim():
-    "Return the C heap's free memory to the system (glibc); a no-op elsewhere."
-    import ctypes, ctypes.util
-    try: ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').malloc_trim(0)
-    except (OSError, AttributeError): pass
-
 def peak_memory(fn:Callable, # the call to measure
                 device, # where it runs
                )->tuple[float, str]:
@@ -203,10 +197,10 @@ def peak_memory(fn:Callable, # the call to measure
         fn(); torch.cuda.synchronize(device)
         return (torch.cuda.max_memory_allocated(device) - base) / 2**20, 'CUDA peak allocated above the resident weights'
     try:
-        _malloc_trim()                                   # hand freed memory back, or the call would reuse it unseen
+        gc.collect()                                     # no native calls: freed heap the call reuses is not counted (a lower bound)
         Path('/proc/self/clear_refs').write_text('5')   # Linux: resets the peak RSS to the current RSS
         base = _status_kb('VmRSS'); fn()
-        return (_status_kb('VmHWM') - base) / 1024, 'peak RSS above the RSS before the call (Linux VmHWM, after malloc_trim)'
+        return (_status_kb('VmHWM') - base) / 1024, 'peak RSS above the RSS before the call (Linux VmHWM; a lower bound: reused free heap is not counted)'
     except OSError:
         import tracemalloc
         tracemalloc.start(); fn(); peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()
