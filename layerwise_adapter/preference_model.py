@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from .core import LWAError, cache_dir, atomic_path, config_hash, seed_everything
 from .models import Backbone
 from .recommender import DictConfig, RecConfig, _check_types, build_backbone
-from .training import (_new_accelerator, lr_factor, trainable_state, load_trainable_state, _save_checkpoint,
+from .training import (check_optimiser, _new_accelerator, lr_factor, trainable_state, load_trainable_state, _save_checkpoint,
                                         _load_checkpoint, _distributed)
 from .preference import PrefExamples, PrefSplit, few_shot, sample_examples, prompts_for, answer_token_ids, special_tokens_around
 from .metrics import auc
@@ -165,13 +165,7 @@ class PrefTrainConfig(DictConfig):
 
     def __post_init__(self):
         _check_types(self)
-        for k in ('epochs', 'batch_size', 'grad_accum', 'eval_every', 'eval_batch'):
-            if getattr(self, k) < 1: raise LWAError(f"{k}={getattr(self, k)} must be at least 1")
-        if self.batch_size % self.grad_accum: raise LWAError(f"grad_accum={self.grad_accum} must divide batch_size={self.batch_size}")
-        for k in ('lr', 'lr_backbone'):
-            if not 0 < getattr(self, k) < 1: raise LWAError(f"{k}={getattr(self, k)} must lie in (0, 1)")
-        if not 0 <= self.warmup < 1 or not 0 <= self.min_lr <= 1: raise LWAError(f"warmup={self.warmup} must lie in [0, 1) and min_lr={self.min_lr} in [0, 1]")
-        if self.schedule not in ('cosine', 'constant'): raise LWAError(f"schedule={self.schedule!r}: use 'cosine' or 'constant'")
+        check_optimiser(self, ('eval_every', 'eval_batch'))
         if self.mixed_precision not in ('no', 'bf16', 'fp16'): raise LWAError(f"mixed_precision={self.mixed_precision!r}: use 'no', 'bf16' or 'fp16'")
         for k in ('weight_decay', 'clip', 'patience', 'eval_examples'):
             if getattr(self, k) < 0: raise LWAError(f"{k}={getattr(self, k)} must be >= 0")

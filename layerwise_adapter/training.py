@@ -16,11 +16,23 @@ from .recommender import (DictConfig, RecConfig, SeqRecommender, NextItemLoss, W
 from .metrics import evaluate
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'MODEL_FORMAT', 'TrainConfig', 'lr_factor', 'param_groups', 'trainable_state',
+__all__ = ['CHECKPOINT_FORMAT', 'MODEL_FORMAT', 'check_optimiser', 'TrainConfig', 'lr_factor', 'param_groups', 'trainable_state',
            'load_trainable_state', 'epoch_windows', 'validation_score', 'fit', 'split_signature', 'recommender_key',
            'item_counts', 'train_recommender']
 
 # %% ../nbs/04a_training.ipynb #b28bb04a
+def check_optimiser(cfg, # a training config with epochs, batch_size, grad_accum, lr, lr_backbone, warmup, min_lr and schedule
+                    counts:tuple=(), # further fields that must be at least 1
+                   ):
+    "Refuse optimiser settings no run can use (shared by `TrainConfig` and the preference task's config)."
+    for k in ('epochs', 'batch_size', 'grad_accum', *counts):
+        if getattr(cfg, k) < 1: raise LWAError(f"{k}={getattr(cfg, k)} must be at least 1")
+    if cfg.batch_size % cfg.grad_accum: raise LWAError(f"grad_accum={cfg.grad_accum} must divide batch_size={cfg.batch_size}")
+    for k in ('lr', 'lr_backbone'):
+        if not 0 < getattr(cfg, k) < 1: raise LWAError(f"{k}={getattr(cfg, k)} must lie in (0, 1)")
+    if not 0 <= cfg.warmup < 1 or not 0 <= cfg.min_lr <= 1: raise LWAError(f"warmup={cfg.warmup} must lie in [0, 1) and min_lr={cfg.min_lr} in [0, 1]")
+    if cfg.schedule not in ('cosine', 'constant'): raise LWAError(f"schedule={cfg.schedule!r}: use 'cosine' or 'constant'")
+
 @dataclass
 class TrainConfig(DictConfig):
     "How a recommender is trained: windows, optimiser, schedule, early stopping, precision and checkpoints."
@@ -46,13 +58,7 @@ class TrainConfig(DictConfig):
 
     def __post_init__(self):
         _check_types(self)
-        for k in ('epochs', 'batch_size', 'grad_accum'):
-            if getattr(self, k) < 1: raise LWAError(f"{k}={getattr(self, k)} must be at least 1")
-        if self.batch_size % self.grad_accum: raise LWAError(f"grad_accum={self.grad_accum} must divide batch_size={self.batch_size}")
-        for k in ('lr', 'lr_backbone'):
-            if not 0 < getattr(self, k) < 1: raise LWAError(f"{k}={getattr(self, k)} must lie in (0, 1)")
-        if not 0 <= self.warmup < 1 or not 0 <= self.min_lr <= 1: raise LWAError(f"warmup={self.warmup} must lie in [0, 1) and min_lr={self.min_lr} in [0, 1]")
-        if self.schedule not in ('cosine', 'constant'): raise LWAError(f"schedule={self.schedule!r}: use 'cosine' or 'constant'")
+        check_optimiser(self)
         if self.windows not in WINDOW_MODES: raise LWAError(f"windows={self.windows!r}: use one of {WINDOW_MODES}")
         if self.mixed_precision not in ('no', 'bf16', 'fp16'): raise LWAError(f"mixed_precision={self.mixed_precision!r}: use 'no', 'bf16' or 'fp16'")
         for k in ('weight_decay', 'clip', 'stride', 'windows_per_user', 'patience', 'eval_users', 'checkpoint_steps'):
