@@ -224,7 +224,7 @@ def load_student(path:str|Path, # a folder written by `save_student`
 # %% ../nbs/12_distill.ipynb #1891d71d
 HIDDEN_LOSSES = ('cos', 'mse', 'slmrec')
 POSITIONS = ('last', 'all')
-MAPPINGS = ('uniform', 'pkd_skip', 'pkd_last', 'importance', 'random', 'reversed')
+MAPPINGS = ('uniform', 'spread', 'pkd_skip', 'pkd_last', 'importance', 'random', 'reversed')
 LAYER_WEIGHTS = ('uniform', 'depth', 'fisher', 'learned', 'dynamic')
 CACHE_MODES = ('memory', 'disk', 'none')
 CACHE_DTYPES = ('float16', 'bfloat16', 'float32')
@@ -288,6 +288,9 @@ def layer_mapping(kind:str, # one of MAPPINGS
     if kind == 'uniform' or kind == 'reversed':
         m = [int(math.floor((i + 1) * n_layers / k + 0.5)) - 1 for i in range(k)]
         return m[::-1] if kind == 'reversed' else m
+    if kind == 'spread':
+        if k == 1: return [n_layers - 1]
+        return [int(math.floor(i * (n_layers - 1) / (k - 1) + 0.5)) for i in range(k)]
     if kind == 'pkd_skip': return [(i + 1) * (n_layers // k) - 1 for i in range(k)]
     if kind == 'pkd_last': return list(range(n_layers - k, n_layers))
     if kind == 'importance':

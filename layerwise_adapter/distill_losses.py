@@ -78,7 +78,8 @@ class TeacherOutputs:
 
     def _file(self, keys:list[bytes])->Path:
         h = hashlib.sha256(b''.join(sorted(keys))).hexdigest()[:16]
-        what = dict(windows=h, mapping=self.mapping, positions=self.dc.positions, kd_topk=self.dc.kd_topk, dtype=self.dc.cache_dtype,
+        layers = self.mapping if self.need['hidden'] or self.need['attention'] else None   # logits alone: every mapping shares them
+        what = dict(windows=h, mapping=layers, positions=self.dc.positions, kd_topk=self.dc.kd_topk, dtype=self.dc.cache_dtype,
                     need=self.need, format=1)
         return cache_dir('distill_teacher', self.key)/f'{config_hash(what)}.safetensors'
 

@@ -11,8 +11,8 @@ def test_h3_smoke_report(tmp_path, data_dir):
     assert m['verdict'] in ('supported', 'not supported', 'inconclusive') and report_verdict(out/'report.md') == m['verdict']
     assert m['parameters']['profile'] == 'smoke' and m['teacher_gate']['passed']
     arms = {s['arm'] for s in m['students']}
-    assert arms == {'weights:uniform', 'weights:depth', 'weights:fisher', 'weights:learned', 'weights:dynamic', 'mapping:importance',
-                    'mapping:random', 'mapping:reversed', 'ce_only', 'logit_only', 'pruned_healed'}, arms
+    assert arms == {'weights:uniform', 'weights:depth', 'weights:fisher', 'weights:learned', 'weights:dynamic', 'mapping:uniform',
+                    'mapping:importance', 'mapping:random', 'mapping:reversed', 'ce_only', 'logit_only', 'pruned_healed'}, arms
     for s in m['students']:   # every student: its quality relative to the teacher and its speedup, under those names
         assert s['ndcg10_ratio_to_teacher'] > 0 and s['speedup'] > 1 and s['seeds'] == 3, s
     runs = m['student_runs']
@@ -21,6 +21,8 @@ def test_h3_smoke_report(tmp_path, data_dir):
     random_maps = {tuple(r['mapping']) for r in runs if r['arm'] == 'mapping:random'}
     assert all(len(mp) == 3 for mp in random_maps)
     assert [r['mapping'] for r in runs if r['arm'] == 'mapping:reversed'][0] == [5, 3, 1]
+    first = lambda arm: [r['mapping'] for r in runs if r['arm'] == arm][0]
+    assert first('weights:uniform') == first('ce_only') == [0, 3, 5] and first('mapping:uniform') == [1, 3, 5]   # base 'spread' vs SLMRec's
     tests = m['decision']['tests']
     assert len(tests) == 1 and tests[0]['n'] == 200 and tests[0]['verdict'] == m['verdict'] and set(m['decision']['p_holm']) == {'0.5'}
     t = tests[0]   # the margin test: a one-sided upper bound above the mean, and 'not supported' whenever it shows the gain below the margin
