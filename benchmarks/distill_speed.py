@@ -11,9 +11,9 @@ is measured in this one process, on the same users and the same batch:
 * parameters: all of the model's, and those of its transformer layers;
 * latency: median over `--repeats` (after one warm-up) of scoring the whole catalogue for `--batch` test users in one
   forward pass; throughput = users / latency; speedup = teacher latency / model latency;
-* peak memory of that forward pass (`distill_training.peak_memory`: on Linux CPUs the peak resident set size above
-  the resident size before the call, VmHWM reset through /proc/self/clear_refs, a lower bound; on CUDA the
-  peak allocated above the resident weights; the printed method says which);
+* peak memory of that forward pass (`distill_training.peak_memory`: on the CPU the peak tensor memory torch allocates
+  during the pass, from the torch profiler's memory events; on CUDA the peak allocated above the resident weights; the
+  printed method says which);
 * training: the median time of one AdamW step over `--batch` training windows (after one warm-up step), measured for
   `--train-steps` steps: for the teacher its own next-item loss (as `training.fit` trains it), for each student the
   distillation loss of `DistillConfig()` (CE + soft KL + SLMRec hidden matching) with the teacher's outputs cached, as

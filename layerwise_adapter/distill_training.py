@@ -4,7 +4,7 @@
 
 # %% ../nbs/12b_distill_training.ipynb #a6efbc05
 from __future__ import annotations
-import gc, math, time
+import math, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -181,11 +181,14 @@ def distill(teacher:SeqRecommender, # the teacher (not changed; eval mode, no gr
     return out
 
 # %% ../nbs/12b_distill_training.ipynb #d7323a17
-def _status_kb(key:str)->int:
-    "A field of /proc/self/status in kB (Linux)."
-    for line in Path('/proc/self/status').read_text().splitlines():
-        if line.startswith(key + ':'): return int(line.split()[1])
-    raise OSError(f"no {key} in /proc/self/status")
+def _torch_cpu_peak(fn:Callable)->float:
+    "Peak MiB of CPU tensor memory torch allocates during `fn()`: the torch profiler's memory events, each operator's own net allocation in start order."
+    from torch.profiler import profile, ProfilerActivity
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof: fn()
+    cur = peak = 0
+    for e in sorted(prof.events(), key=lambda e: e.time_range.start):
+        cur += e.self_cpu_memory_usage; peak = max(peak, cur)
+    return peak / 2**20
 
 def peak_memory(fn:Callable, # the call to measure
                 device, # where it runs
@@ -196,15 +199,7 @@ def peak_memory(fn:Callable, # the call to measure
         torch.cuda.synchronize(device); torch.cuda.reset_peak_memory_stats(device); base = torch.cuda.memory_allocated(device)
         fn(); torch.cuda.synchronize(device)
         return (torch.cuda.max_memory_allocated(device) - base) / 2**20, 'CUDA peak allocated above the resident weights'
-    try:
-        gc.collect()                                     # no native calls: freed heap the call reuses is not counted (a lower bound)
-        Path('/proc/self/clear_refs').write_text('5')   # Linux: resets the peak RSS to the current RSS
-        base = _status_kb('VmRSS'); fn()
-        return (_status_kb('VmHWM') - base) / 1024, 'peak RSS above the RSS before the call (Linux VmHWM; a lower bound: reused free heap is not counted)'
-    except OSError:
-        import tracemalloc
-        tracemalloc.start(); fn(); peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()
-        return peak / 2**20, "Python heap peak (tracemalloc; misses torch's allocations)"
+    return _torch_cpu_peak(fn), "peak CPU tensor memory allocated during the call (torch profiler memory events, net per operator)"
 
 def scoring_speed(models:dict, # name -> recommender
                   histories:list, # user histories; the first `batch_size` are scored
