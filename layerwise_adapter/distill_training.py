@@ -4,7 +4,7 @@
 
 # %% ../nbs/12b_distill_training.ipynb #a6efbc05
 from __future__ import annotations
-import math, time
+import contextlib, math, os, sys, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -181,10 +181,22 @@ def distill(teacher:SeqRecommender, # the teacher (not changed; eval mode, no gr
     return out
 
 # %% ../nbs/12b_distill_training.ipynb #d7323a17
+@contextlib.contextmanager
+def _quiet_stderr():
+    "Send file descriptor 2 to /dev/null for the block (the profiler's native start/stop lines), then restore it."
+    sys.stderr.flush(); saved = os.dup(2)
+    try:
+        with open(os.devnull, 'w') as null: os.dup2(null.fileno(), 2); yield
+    finally: os.dup2(saved, 2); os.close(saved)
+
 def _torch_cpu_peak(fn:Callable)->float:
     "Peak MiB of CPU tensor memory torch allocates during `fn()`: the torch profiler's memory events, each operator's own net allocation in start order."
     from torch.profiler import profile, ProfilerActivity
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof: fn()
+    prof = profile(activities=[ProfilerActivity.CPU], profile_memory=True)
+    with _quiet_stderr(): prof.__enter__()
+    try: fn()
+    finally:
+        with _quiet_stderr(): prof.__exit__(None, None, None)
     cur = peak = 0
     for e in sorted(prof.events(), key=lambda e: e.time_range.start):
         cur += e.self_cpu_memory_usage; peak = max(peak, cur)
