@@ -50,13 +50,14 @@ def _median_step(step, n:int, sync)->float:
 def main():
     args = _parse()
     import numpy as np, pandas as pd, torch
-    from layerwise_adapter.data import load_dataset
-    from layerwise_adapter.recommender import RecConfig, SeqRecommender, NextItemLoss, collate_windows, sample_windows
-    from layerwise_adapter.training import item_counts
-    from layerwise_adapter.selection import n_keep_count
-    from layerwise_adapter.distill import DistillConfig, make_student, layer_mapping
-    from layerwise_adapter.distill_losses import TeacherOutputs, DistillLoss
-    from layerwise_adapter.distill_training import scoring_speed
+    from layerwise_adapter.data.load import load_dataset
+    from layerwise_adapter.models.recommender import (RecConfig, SeqRecommender, NextItemLoss, collate_windows,
+            sample_windows)
+    from layerwise_adapter.models.training import item_counts
+    from layerwise_adapter.selection.rules import n_keep_count
+    from layerwise_adapter.distill.mapping import DistillConfig, make_student, layer_mapping
+    from layerwise_adapter.distill.losses import TeacherOutputs, DistillLoss
+    from layerwise_adapter.distill.training import scoring_speed
     if args.threads: torch.set_num_threads(args.threads)
     dev = torch.device('cuda' if args.device == 'auto' and torch.cuda.is_available() else ('cpu' if args.device == 'auto' else args.device))
     sync = (lambda: torch.cuda.synchronize(dev)) if dev.type == 'cuda' else (lambda: None)
@@ -113,7 +114,7 @@ def main():
     table['teacher_pass_min'] = np.array(teacher_pass_s) * steps_per_epoch / 60
     cols = ['model', 'n_layers', 'params', 'layer_params', 'users', 'latency_s', 'users_per_s', 'speedup', 'peak_mem_mib',
             'train_step_s', 'epoch_min', 'teacher_pass_min']
-    from layerwise_adapter.runner import markdown_table
+    from layerwise_adapter.experiments.runner import markdown_table
     print()
     print(markdown_table(table[cols]))
     print(f"\nmemory: {table.memory.iloc[0]}; an epoch is {steps_per_epoch} steps of {args.batch} sliding windows (max_len {args.max_len}), "

@@ -42,8 +42,8 @@ def _peak_mb()->float:
 def _build(args):
     import torch
     from torch import nn
-    from layerwise_adapter.data import load_dataset
-    from layerwise_adapter.recommender import RecConfig, SeqRecommender, training_windows
+    from layerwise_adapter.data.load import load_dataset
+    from layerwise_adapter.models.recommender import RecConfig, SeqRecommender, training_windows
     split = load_dataset('ml-100k', args.data_dir).leave_one_out()
     wins = [w for w in training_windows(split.train_sequences(), args.max_len) if len(w) == args.max_len + 1]
     n = args.batch_size*args.n_batches
@@ -69,8 +69,8 @@ VARIANTS = ('train', 'fisher', 'fisher_nocheck', 'naive')
 def _passes(args):
     "The model, the number of examples, and one callable per variant that runs it once over all batches."
     import torch
-    from layerwise_adapter.recommender import sequence_loss
-    from layerwise_adapter.fisher import fisher_diagonal, fisher_diagonal_loop
+    from layerwise_adapter.models.recommender import sequence_loss
+    from layerwise_adapter.importance.fisher import fisher_diagonal, fisher_diagonal_loop
     torch.set_num_threads(args.threads)
     rec, batches = _build(args)
     rec.eval()

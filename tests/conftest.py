@@ -12,7 +12,7 @@ def data_dir():
 
 def lwa(*args, cwd=None, env=None, **kw):
     "Run the `lwa` command line in a subprocess; the completed process."
-    return subprocess.run([sys.executable, '-m', 'layerwise_adapter.cli', *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, '-m', 'layerwise_adapter.experiments.cli', *args], capture_output=True, text=True, cwd=cwd,
                           env=None if env is None else {**os.environ, **env}, **kw)
 
 def stderr_lines(r)->list[str]:
@@ -47,7 +47,7 @@ from pathlib import Path
 time.sleep(sleep)
 assert not fail, 'asked to fail'
 if data_dir:
-    from layerwise_adapter.data import load_dataset
+    from layerwise_adapter.data.load import load_dataset
     load_dataset('ml-100k', data_dir)
 Path(out_dir, 'report.md').write_text(f'# H9 ({profile} profile): a demo?\\n\\nVerdict: supported\\n\\nn={n}\\nprefix={sys.prefix}\\n')"""
 

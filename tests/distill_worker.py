@@ -9,9 +9,9 @@ import json, sys
 import torch
 
 def setup():
-    from layerwise_adapter.data import load_dataset
-    from layerwise_adapter.recommender import RecConfig, SeqRecommender
-    from layerwise_adapter.distill import make_student
+    from layerwise_adapter.data.load import load_dataset
+    from layerwise_adapter.models.recommender import RecConfig, SeqRecommender
+    from layerwise_adapter.distill.mapping import make_student
     ds = load_dataset('synthetic', n_users=96, n_items=40, seq_len=20, seed=3)
     split = ds.leave_one_out()
     teacher = SeqRecommender(RecConfig(backbone='tiny-llama', max_len=8, dropout=0.0, use_text=False), split.n_items)
@@ -23,9 +23,9 @@ def setup():
 
 def run(cpu:bool=True):
     "Distil the `setup()` student; (student, record)."
-    from layerwise_adapter.training import TrainConfig
-    from layerwise_adapter.distill import DistillConfig
-    from layerwise_adapter.distill_training import distill
+    from layerwise_adapter.models.training import TrainConfig
+    from layerwise_adapter.distill.mapping import DistillConfig
+    from layerwise_adapter.distill.training import distill
     split, teacher, student = setup()
     dc = DistillConfig(attention=0.5, hidden_loss='slmrec', layer_weights='dynamic', dynamic_every=3)
     r = distill(teacher, student, split, dc, TrainConfig(epochs=2, batch_size=10, lr=5e-3, lr_backbone=2e-3, patience=0), valid=False,
@@ -34,7 +34,7 @@ def run(cpu:bool=True):
 
 def main(out:str, mode:str=''):
     from safetensors.torch import save_file
-    from layerwise_adapter.training import trainable_state
+    from layerwise_adapter.models.training import trainable_state
     torch.set_num_threads(1)
     student, r = run()
     if not torch.distributed.is_initialized() or torch.distributed.get_rank() == 0:

@@ -42,7 +42,7 @@ def forward(model, seqs):
 
 def main(out:str):
     from accelerate import Accelerator
-    from layerwise_adapter.fisher import fisher_diagonal
+    from layerwise_adapter.importance.fisher import fisher_diagonal
     acc = Accelerator(cpu=True)
     assert acc.num_processes == 2 and torch.distributed.get_backend() == 'gloo', (acc.num_processes, acc.distributed_type)
     model = acc.prepare(make_model())   # DistributedDataParallel: fisher_diagonal unwraps it

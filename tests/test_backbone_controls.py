@@ -1,6 +1,6 @@
 "The H4 controls on the real SmolLM2: a random copy of the same config, a truncated copy size-matched to MiniLM, and their facts."
 import torch
-from layerwise_adapter.models import load_backbone, backbone_facts, layers_for_size
+from layerwise_adapter.models.backbones import load_backbone, backbone_facts, layers_for_size
 
 def test_smollm2_facts_random_copy_and_size_match():
     pre, rnd = load_backbone('smollm2-135m'), load_backbone('random:smollm2-135m')

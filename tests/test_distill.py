@@ -18,8 +18,8 @@ def _free_port()->int:
 def test_two_processes_distil_like_one(tmp_path, monkeypatch):
     "The same student, losses, dynamic Fisher weights and steps: one process and two agree on weights and weight updates."
     from safetensors.torch import load_file
-    from layerwise_adapter.core import temp_cache
-    from layerwise_adapter.training import trainable_state
+    from layerwise_adapter.core.base import temp_cache
+    from layerwise_adapter.models.training import trainable_state
     with temp_cache():
         student, r = _worker().run()
     ref = trainable_state(student)

@@ -26,7 +26,7 @@ def _launchers(port:int)->list[list[str]]:
     return [acc, tdr]
 
 def test_two_processes_equal_one(tmp_path):
-    from layerwise_adapter.fisher import fisher_diagonal
+    from layerwise_adapter.importance.fisher import fisher_diagonal
     w = _worker_module()
     ref = fisher_diagonal(w.make_model(), w.batches_of(w.make_data()), w.forward, progress=False)
     env = dict(os.environ, GLOO_SOCKET_IFNAME='lo', OMP_NUM_THREADS='1', HF_HUB_OFFLINE='1',

@@ -1,6 +1,6 @@
 "The H1 smoke profile through papermill writes a complete report with a computed verdict, in its own place."
 import json, subprocess
-from layerwise_adapter.runner import report_verdict
+from layerwise_adapter.experiments.runner import report_verdict
 from conftest import lwa, repo_copy, run_hypothesis
 
 def test_h1_smoke_report_leaves_committed_reports_alone(tmp_path, data_dir):

@@ -1,5 +1,5 @@
 "The H2 smoke profile through papermill writes a complete report with a computed verdict."
-from layerwise_adapter.runner import report_verdict
+from layerwise_adapter.experiments.runner import report_verdict
 from conftest import run_hypothesis
 
 def test_h2_smoke_report(tmp_path, data_dir):

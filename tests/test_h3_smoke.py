@@ -1,5 +1,5 @@
 "The H3 smoke profile through papermill writes a complete report with a computed verdict, every arm and the speed table."
-from layerwise_adapter.runner import report_verdict
+from layerwise_adapter.experiments.runner import report_verdict
 from conftest import run_hypothesis
 
 def test_h3_smoke_report(tmp_path, data_dir):

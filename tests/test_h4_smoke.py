@@ -1,6 +1,6 @@
 "The H4 smoke profile through papermill: three tiny families on both tasks, a computed verdict, costs, figures and the index."
 import json, subprocess
-from layerwise_adapter.runner import report_verdict
+from layerwise_adapter.experiments.runner import report_verdict
 from conftest import lwa, repo_copy
 
 def test_h4_smoke_report(tmp_path, data_dir):

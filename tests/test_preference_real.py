@@ -1,9 +1,9 @@
 "The real decoders answer through their own tokens: SmolLM2's and Gemma 3's single-token ' Yes'/' No', read from the tied LM head."
 import torch
 from transformers import AutoTokenizer, AutoModelForCausalLM
-from layerwise_adapter.models import smollm2_dir, gemma3_dir
-from layerwise_adapter.preference import answer_token_ids, special_tokens_around
-from layerwise_adapter.preference_model import PreferenceModel, PrefConfig
+from layerwise_adapter.models.backbones import smollm2_dir, gemma3_dir
+from layerwise_adapter.preference.data import answer_token_ids, special_tokens_around
+from layerwise_adapter.preference.model import PreferenceModel, PrefConfig
 
 PROMPT = 'User liked: "Star Wars (1977)".\nUser disliked: "Sabrina (1995)".\nWill the user like "Fargo (1996)"? Answer:'
 

@@ -2,7 +2,7 @@
 import json
 import nbformat
 from conftest import lwa, H9_PARAMS, H9_BODY, H9_PROFILES
-from layerwise_adapter.params import available_hypotheses
+from layerwise_adapter.experiments.params import available_hypotheses
 
 def test_run_all_in_number_order_with_index(tmp_path, monkeypatch):
     h = tmp_path/'repo'/'nbs'/'hypotheses'; (h/'profiles').mkdir(parents=True)

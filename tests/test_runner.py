@@ -40,7 +40,7 @@ def test_report_replaced_and_folder_follows_umask(h9, tmp_path):
 
 def test_leftovers_of_a_killed_run_are_removed(h9, tmp_path):
     out = tmp_path/'rep'
-    p = subprocess.Popen([sys.executable, '-m', 'layerwise_adapter.cli', 'run', 'H9', '--profile', 'smoke', '-p', 'sleep=60',
+    p = subprocess.Popen([sys.executable, '-m', 'layerwise_adapter.experiments.cli', 'run', 'H9', '--profile', 'smoke', '-p', 'sleep=60',
                           '--out', str(out), '--no-progress'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t0 = time.time()
     while not hidden(tmp_path) and time.time() - t0 < 60: time.sleep(0.2)
@@ -54,7 +54,7 @@ def test_leftovers_of_a_killed_run_are_removed(h9, tmp_path):
 def interrupt(h9, tmp_path, sig, group):
     "Start a long H9 run over a good report, send `sig` to lwa (or to its process group, as a terminal does) once the notebook runs."
     out = good_report(tmp_path/'rep')
-    p = subprocess.Popen([sys.executable, '-m', 'layerwise_adapter.cli', 'run', 'H9', '--profile', 'smoke', '-p', 'sleep=60',
+    p = subprocess.Popen([sys.executable, '-m', 'layerwise_adapter.experiments.cli', 'run', 'H9', '--profile', 'smoke', '-p', 'sleep=60',
                           '--out', str(out), '--no-progress'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # as from a terminal: a suite started in the
                                                                                       # background inherits SIGINT ignored
@@ -134,7 +134,7 @@ def test_bad_values_are_refused_before_running(tmp_path, hyp, param, says):
     assert (out/'report.md').read_text() == 'Verdict: supported\n'
 
 def test_every_parameter_has_a_constraint():
-    from layerwise_adapter.params import available_hypotheses, notebook_parameters, parameter_constraints
+    from layerwise_adapter.experiments.params import available_hypotheses, notebook_parameters, parameter_constraints
     for name, nb in available_hypotheses().items():
         missing = sorted(set(notebook_parameters(nb)) - set(parameter_constraints(nb)))
         assert not missing, f"{name}: parameters without a constraint in profiles/{name}.yaml or overall.yaml: {missing}"

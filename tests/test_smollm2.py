@@ -1,6 +1,6 @@
 "The real SmolLM2-135M backbone: converted from the packaged GGUF, cached, and seen through the uniform layer view."
 import time, torch
-from layerwise_adapter.models import load_backbone, smollm2_dir
+from layerwise_adapter.models.backbones import load_backbone, smollm2_dir
 
 def test_smollm2_loads_and_layer_subset_matches_hf():
     smollm2_dir()                       # converts once (about 20 s), then cached

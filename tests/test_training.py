@@ -48,7 +48,7 @@ def _free_port()->int:
 def test_two_processes_equal_one(tmp_path):
     "Two gloo processes, each with its share of every batch, train the same weights as one process."
     from safetensors.torch import load_file
-    from layerwise_adapter.training import TrainConfig, fit, trainable_state
+    from layerwise_adapter.models.training import TrainConfig, fit, trainable_state
     w = _worker()
     split, model = w.setup(96, dropout=0.0)
     torch.manual_seed(0)

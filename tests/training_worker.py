@@ -11,20 +11,20 @@ import numpy as np
 import torch
 
 def setup(n_users:int=1200, dropout:float=0.1):
-    from layerwise_adapter.data import load_dataset
-    from layerwise_adapter.recommender import RecConfig, SeqRecommender
+    from layerwise_adapter.data.load import load_dataset
+    from layerwise_adapter.models.recommender import RecConfig, SeqRecommender
     ds = load_dataset('synthetic', n_users=n_users, n_items=50, seq_len=20, seed=3)
     split = ds.leave_one_out()
     cfg = RecConfig(backbone='sasrec', n_layers=2, hidden=32, max_len=10, dropout=dropout)
     return split, SeqRecommender(cfg, split.n_items)
 
 def weights_hash(model)->str:
-    from layerwise_adapter.training import trainable_state
+    from layerwise_adapter.models.training import trainable_state
     st = trainable_state(model)
     return hashlib.sha256(b''.join(st[k].numpy().tobytes() for k in sorted(st))).hexdigest()
 
 def main(out:str, ckpt:str, mode:str='resume'):
-    from layerwise_adapter.training import TrainConfig, fit, validation_score, trainable_state
+    from layerwise_adapter.models.training import TrainConfig, fit, validation_score, trainable_state
     torch.set_num_threads(1)
     if mode == 'ddp':
         split, model = setup(96, dropout=0.0)   # no dropout: the processes would draw other masks than one process does
