@@ -12,8 +12,14 @@ def data_dir():
 
 def lwa(*args, cwd=None, env=None, **kw):
     "Run the `lwa` command line in a subprocess; the completed process."
-    return subprocess.run([sys.executable, '-m', 'layerwise_adapter.experiments.cli', *args], capture_output=True, text=True, cwd=cwd,
-                          env=None if env is None else {**os.environ, **env}, **kw)
+    return subprocess.run(
+        [sys.executable, '-m', 'layerwise_adapter.experiments.cli', *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=None if env is None else {**os.environ, **env},
+        **kw
+    )
 
 def stderr_lines(r)->list[str]:
     "What lwa said on stderr, without the kernel's own start-up warnings."
@@ -26,8 +32,14 @@ def run_hypothesis(name:str, out:Path, data_dir:str, *extra:str):
     return r, (json.loads(m.read_text()) if r.returncode == 0 and m.exists() else None)
 
 def repo_copy(dest:Path)->Path:
-    "A git repository at `dest` holding this working tree's files (tracked and new, not ignored), committed: runs there cannot touch the real tree."
-    files = subprocess.run(['git', '-C', str(ROOT), 'ls-files', '-co', '--exclude-standard', '-z'], capture_output=True, text=True, check=True).stdout
+    """A committed git repository at `dest` with this working tree's files (tracked and new, not ignored): runs there
+    cannot touch the real tree."""
+    files = subprocess.run(
+        ['git', '-C', str(ROOT), 'ls-files', '-co', '--exclude-standard', '-z'],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for f in filter(None, files.split('\0')):
         if (ROOT/f).is_file():
             (dest/f).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(ROOT/f, dest/f)
@@ -49,7 +61,8 @@ assert not fail, 'asked to fail'
 if data_dir:
     from layerwise_adapter.data.load import load_dataset
     load_dataset('ml-100k', data_dir)
-Path(out_dir, 'report.md').write_text(f'# H9 ({profile} profile): a demo?\\n\\nVerdict: supported\\n\\nn={n}\\nprefix={sys.prefix}\\n')"""
+Path(out_dir, 'report.md').write_text(
+    f'# H9 ({profile} profile): a demo?\\n\\nVerdict: supported\\n\\nn={n}\\nprefix={sys.prefix}\\n')"""
 
 H9_PROFILES = """constraints:
   n: {min: 1}
@@ -64,7 +77,7 @@ quick: {}
 
 @pytest.fixture
 def h9(tmp_path, monkeypatch):
-    "A folder with a tiny hypothesis H9 (parameters n, fail, sleep, data_dir) that lwa finds through $LAYERWISE_ADAPTER_HYPOTHESES."
+    "A folder with a tiny hypothesis H9 (parameters n, fail, sleep, data_dir), found via $LAYERWISE_ADAPTER_HYPOTHESES."
     import nbformat
     h = tmp_path/'repo'/'nbs'/'hypotheses'; (h/'profiles').mkdir(parents=True)
     nb = nbformat.v4.new_notebook()

@@ -1,6 +1,7 @@
 """Worker of `test_fisher_ddp.py`: every process computes the diagonal Fisher of its share of a fixed data set.
 
-Run by `accelerate launch --multi_gpu --num_processes 2 ...` (CPU processes: the worker asks for `Accelerator(cpu=True)`) (or `python -m torch.distributed.run --nproc_per_node 2 ...`)
+Run by `accelerate launch --multi_gpu --num_processes 2 ...` (CPU processes: the worker asks for
+`Accelerator(cpu=True)`) (or `python -m torch.distributed.run --nproc_per_node 2 ...`)
 as `fisher_ddp_worker.py OUT.pt`; rank 0 saves the all-reduced result to OUT.pt. Imported by the test for the same
 model, data and forward in a single process.
 """
@@ -44,7 +45,10 @@ def main(out:str):
     from accelerate import Accelerator
     from layerwise_adapter.importance.fisher import fisher_diagonal
     acc = Accelerator(cpu=True)
-    assert acc.num_processes == 2 and torch.distributed.get_backend() == 'gloo', (acc.num_processes, acc.distributed_type)
+    assert acc.num_processes == 2 and torch.distributed.get_backend() == 'gloo', (
+        acc.num_processes,
+        acc.distributed_type,
+    )
     model = acc.prepare(make_model())   # DistributedDataParallel: fisher_diagonal unwraps it
     data = make_data()
     mine = data[:SPLIT] if acc.process_index == 0 else data[SPLIT:]

@@ -84,5 +84,7 @@ def test_short_functions():
 
 def test_short_lines():
     files = [*modules().values(), *Path(__file__).parent.glob('*.py')]
-    long = [f'{p.name}:{i}' for p in files for i, l in enumerate(p.read_text().split('\n'), 1) if len(l) > MAX_LINE]
+    # nbdev writes `__all__` wrapped at 120 characters after its 10-character `__all__ = `: its own line, not ours
+    long = [f'{p.name}:{i}' for p in files for i, l in enumerate(p.read_text().split('\n'), 1)
+            if len(l) > MAX_LINE and not l.startswith('__all__ = [')]
     assert not long, long

@@ -2,7 +2,9 @@
 import json, subprocess, sys
 
 def lwa(*args):
-    return subprocess.run([sys.executable, '-m', 'layerwise_adapter.experiments.cli', *args], capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, '-m', 'layerwise_adapter.experiments.cli', *args], capture_output=True, text=True
+    )
 
 def test_data_stats_ml100k(data_dir):
     r = lwa('data', 'stats', 'ml-100k', '--data-dir', data_dir)

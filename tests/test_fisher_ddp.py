@@ -20,9 +20,35 @@ def _launchers(port:int)->list[list[str]]:
     accelerate 1.x runs `--cpu` with several processes only through mpirun, so the processes are started by its
     torch.distributed.run launcher (`--multi_gpu`, which needs no GPU) and the worker asks for `Accelerator(cpu=True)`:
     gloo over loopback."""
-    acc = [sys.executable, '-m', 'accelerate.commands.launch', '--multi_gpu', '--num_processes', '2', '--num_machines', '1',
-           '--mixed_precision', 'no', '--dynamo_backend', 'no', '--main_process_ip', '127.0.0.1', '--main_process_port', str(port)]
-    tdr = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_addr', '127.0.0.1', '--master_port', str(port)]
+    acc = [
+        sys.executable,
+        '-m',
+        'accelerate.commands.launch',
+        '--multi_gpu',
+        '--num_processes',
+        '2',
+        '--num_machines',
+        '1',
+        '--mixed_precision',
+        'no',
+        '--dynamo_backend',
+        'no',
+        '--main_process_ip',
+        '127.0.0.1',
+        '--main_process_port',
+        str(port),
+    ]
+    tdr = [
+        sys.executable,
+        '-m',
+        'torch.distributed.run',
+        '--nproc_per_node',
+        '2',
+        '--master_addr',
+        '127.0.0.1',
+        '--master_port',
+        str(port),
+    ]
     return [acc, tdr]
 
 def test_two_processes_equal_one(tmp_path):
@@ -38,7 +64,9 @@ def test_two_processes_equal_one(tmp_path):
         r = subprocess.run(launcher + [str(WORKER), str(out)], env=env, capture_output=True, text=True, timeout=120)
         if r.returncode == 0 and out.exists():
             print(f"{' '.join(launcher[2:4])}: {time.time()-t0:.1f} s"); break
-        errors.append(f"{' '.join(launcher[:3])} failed ({r.returncode}) in {time.time()-t0:.0f} s:\n{r.stderr[-2000:]}")
+        errors.append(
+            f"{' '.join(launcher[:3])} failed ({r.returncode}) in {time.time()-t0:.0f} s:\n{r.stderr[-2000:]}"
+        )
     else: pytest.fail('\n\n'.join(errors))
     got = torch.load(out)
     assert sorted(got) == sorted(ref)

@@ -5,11 +5,13 @@ from conftest import lwa, repo_copy, run_hypothesis
 
 def test_h1_smoke_report_leaves_committed_reports_alone(tmp_path, data_dir):
     """`lwa run H1 --profile smoke` with the default place, in a committed copy of this working tree: the report goes to
-    reports/smoke/H1/ (git-ignored), says 'smoke profile' in its title, and every tracked file of reports/ is unchanged."""
+    reports/smoke/H1/ (git-ignored), says 'smoke profile' in its title, and every tracked file of reports/ is
+    unchanged."""
     repo = repo_copy(tmp_path/'repo')
     r = lwa('run', 'H1', '--profile', 'smoke', '--data-dir', data_dir, '--no-progress', cwd=repo)
     assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-4000:])
-    git = subprocess.run(['git', '-C', str(repo), 'status', '--porcelain', '--untracked-files=all'], capture_output=True, text=True, check=True)
+    git = subprocess.run(['git', '-C', str(repo), 'status', '--porcelain', '--untracked-files=all'],
+                         capture_output=True, text=True, check=True)
     assert git.stdout == '', git.stdout
     out = repo/'reports'/'smoke'/'H1'
     assert json.loads(r.stdout.splitlines()[-1])['report'] == str(out/'report.md')
@@ -17,7 +19,8 @@ def test_h1_smoke_report_leaves_committed_reports_alone(tmp_path, data_dir):
     assert report_verdict(out/'report.md') in ('supported', 'not supported', 'inconclusive')
     m = json.loads((out/'metrics.json').read_text())
     assert m['parameters']['profile'] == 'smoke' and m['teacher_gate']['passed']
-    assert m['primary_test']['n'] == 200 and m['verdict'] == m['primary_test']['verdict']    # every synthetic validation user
+    # every synthetic validation user
+    assert m['primary_test']['n'] == 200 and m['verdict'] == m['primary_test']['verdict']
     assert set(m['bands']) == {'upper', 'lower'} and len(m['layer_drops']) == m['teacher']['n_layers']
     assert 'Deciding' not in (out/'report.md').read_text() and 'Primary result' in (out/'report.md').read_text()
     for f in ('H1.ipynb', 'band_removal.png', 'ablation_by_layer.png', 'layer_analyses.png', 'teacher_vs_baselines.png',
@@ -30,7 +33,7 @@ def test_h1_smoke_report_leaves_committed_reports_alone(tmp_path, data_dir):
 def test_failed_run_replaces_old_report(tmp_path, data_dir):
     "A run that names another teacher than the profile's stops with that error, and its report says it failed."
     out = tmp_path/'H1'; out.mkdir(); (out/'report.md').write_text('Verdict: supported\n')
-    (out/'status.json').write_text(json.dumps(dict(hypothesis='H1', profile='smoke', ok=True)))   # a report folder lwa wrote
+    (out/'status.json').write_text(json.dumps(dict(hypothesis='H1', profile='smoke', ok=True)))   # as lwa writes it
     r, _ = run_hypothesis('H1', out, data_dir, '-p', 'teacher_key=0123456789ab')
     assert r.returncode == 1
     assert 'lwa: H1 failed: In [' in r.stderr and 'names 0123456789ab' in r.stderr

@@ -17,10 +17,25 @@ def test_registered_kernel_is_this_environment():
     assert Path(spec['spec']['argv'][0]).parent == BIN
 
 def execute(nb_path:Path)->nbformat.NotebookNode:
-    "Execute a notebook with the registered kernel, as a user's `jupyter nbconvert --execute` does; the executed notebook."
+    "The notebook executed with the registered kernel, as a user's `jupyter nbconvert --execute` does."
     out = nb_path.with_name(nb_path.stem + '.out.ipynb')
-    r = subprocess.run([BIN/'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=layerwise-adapter',
-                        '--ExecutePreprocessor.timeout=600', str(nb_path), '--output', out.name], capture_output=True, text=True, cwd=nb_path.parent)
+    r = subprocess.run(
+        [
+            BIN / 'jupyter',
+            'nbconvert',
+            '--to',
+            'notebook',
+            '--execute',
+            '--ExecutePreprocessor.kernel_name=layerwise-adapter',
+            '--ExecutePreprocessor.timeout=600',
+            str(nb_path),
+            '--output',
+            out.name,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=nb_path.parent,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     return nbformat.read(out, as_version=4)
 
@@ -30,7 +45,7 @@ def test_registered_kernel_runs_a_notebook(tmp_path):
     assert execute(tmp_path/'where.ipynb').cells[0].outputs[0]['text'].strip() == sys.prefix
 
 def test_registered_kernel_runs_a_library_notebook(tmp_path):
-    "nbs/00_core.ipynb with its tests, run the way a reader re-runs it (less the closing nbdev_export, which writes the library)."
+    "nbs/00_core.ipynb with its tests, run as a reader re-runs it (less its closing nbdev_export)."
     nb = nbformat.read(ROOT/'nbs'/'00_core.ipynb', as_version=4)
     nb.cells = [c for c in nb.cells if 'nbdev_export' not in c.source]
     nbformat.write(nb, tmp_path/'00_core.ipynb')

@@ -20,7 +20,9 @@ def test_run_all_in_number_order_with_index(tmp_path, monkeypatch):
     assert [s['hypothesis'] for s in runs] == ['H1', 'H2', 'H10'] and all(s['ok'] for s in runs)
     index = (tmp_path/'repo'/'reports'/'smoke'/'README.md').read_text()
     rows = [l for l in index.splitlines() if l.startswith('| H')]
-    assert [l.split(' | ')[0] for l in rows] == ['| H1', '| H2', '| H10'] and all('| supported | smoke |' in l for l in rows)
+    assert [l.split(' | ')[0] for l in rows] == ['| H1', '| H2', '| H10'] and all(
+        '| supported | smoke |' in l for l in rows
+    )
 
 def test_this_repository_runs_h1_to_h4_in_order():
     names = list(available_hypotheses())

@@ -4,9 +4,10 @@ where a report came from. Most tests use the tiny hypothesis H9 of conftest.py (
 import json, os, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
-from conftest import lwa, stderr_lines
+from conftest import lwa, repo_copy, stderr_lines
 
-def run_h9(out, *extra, **kw): return lwa('run', 'H9', '--profile', 'smoke', '--out', str(out), '--no-progress', *extra, **kw)
+def run_h9(out, *extra, **kw):
+    return lwa('run', 'H9', '--profile', 'smoke', '--out', str(out), '--no-progress', *extra, **kw)
 
 def good_report(out:Path)->Path:
     "A report folder as lwa writes it, with a supported verdict."
@@ -40,8 +41,24 @@ def test_report_replaced_and_folder_follows_umask(h9, tmp_path):
 
 def test_leftovers_of_a_killed_run_are_removed(h9, tmp_path):
     out = tmp_path/'rep'
-    p = subprocess.Popen([sys.executable, '-m', 'layerwise_adapter.experiments.cli', 'run', 'H9', '--profile', 'smoke', '-p', 'sleep=60',
-                          '--out', str(out), '--no-progress'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            '-m',
+            'layerwise_adapter.experiments.cli',
+            'run',
+            'H9',
+            '--profile',
+            'smoke',
+            '-p',
+            'sleep=60',
+            '--out',
+            str(out),
+            '--no-progress',
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     t0 = time.time()
     while not hidden(tmp_path) and time.time() - t0 < 60: time.sleep(0.2)
     p.kill(); p.wait()
@@ -52,14 +69,33 @@ def test_leftovers_of_a_killed_run_are_removed(h9, tmp_path):
     assert hidden(tmp_path) == [] and (out/'report.md').exists()
 
 def interrupt(h9, tmp_path, sig, group):
-    "Start a long H9 run over a good report, send `sig` to lwa (or to its process group, as a terminal does) once the notebook runs."
+    "Start a long H9 run over a good report; once the notebook runs, send `sig` to lwa (or to its process group)."
     out = good_report(tmp_path/'rep')
-    p = subprocess.Popen([sys.executable, '-m', 'layerwise_adapter.experiments.cli', 'run', 'H9', '--profile', 'smoke', '-p', 'sleep=60',
-                          '--out', str(out), '--no-progress'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # as from a terminal: a suite started in the
-                                                                                      # background inherits SIGINT ignored
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            '-m',
+            'layerwise_adapter.experiments.cli',
+            'run',
+            'H9',
+            '--profile',
+            'smoke',
+            '-p',
+            'sleep=60',
+            '--out',
+            str(out),
+            '--no-progress',
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # as from a terminal: a suite started in the background inherits SIGINT ignored
     t0 = time.time()
-    while time.time() - t0 < 60 and not any((d/'H9.ipynb').exists() for d in tmp_path.iterdir() if d.name.startswith('.rep.')): time.sleep(0.2)
+    started = lambda: any((d/'H9.ipynb').exists() for d in tmp_path.iterdir() if d.name.startswith('.rep.'))
+    while time.time() - t0 < 60 and not started():
+        time.sleep(0.2)
     time.sleep(3)                                                # the kernel is running the notebook's sleep
     (os.killpg if group else os.kill)(p.pid, sig)
     _, err = p.communicate(timeout=60)
@@ -82,17 +118,26 @@ def test_failing_cell_is_shown_in_one_line(h9, tmp_path):
     out = good_report(tmp_path/'rep')
     r = run_h9(out, '-p', 'fail=true')
     assert r.returncode == 1
-    assert stderr_lines(r) == [f"lwa: H9 failed: In [3]: AssertionError: asked to fail (report: {out/'report.md'})"], r.stderr
+    assert stderr_lines(r) == [
+        f"lwa: H9 failed: In [3]: AssertionError: asked to fail (report: {out/'report.md'})"
+    ], r.stderr
     assert (out/'report.md').read_text().startswith('# H9 (smoke profile): run FAILED')
     assert json.loads((out/'status.json').read_text())['error'] == 'In [3]: AssertionError: asked to fail'
 
 def test_runs_use_this_environment_kernel(h9, tmp_path):
-    "Another environment's kernels come first on the Jupyter path (a python3 and a layerwise-adapter one): the run still uses this Python."
+    "Another environment's kernels (python3, layerwise-adapter) come first on the Jupyter path: this Python runs."
     kd = tmp_path/'jupyter'
     for name in ('python3', 'layerwise-adapter'):
         (kd/'kernels'/name).mkdir(parents=True)
-        (kd/'kernels'/name/'kernel.json').write_text(json.dumps(dict(argv=['/nonexistent/python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
-                                                                     display_name='another environment', language='python')))
+        (kd / 'kernels' / name / 'kernel.json').write_text(
+            json.dumps(
+                dict(
+                    argv=['/nonexistent/python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+                    display_name='another environment',
+                    language='python',
+                )
+            )
+        )
     out = tmp_path/'rep'
     r = run_h9(out, env={'JUPYTER_PATH': str(kd)})
     assert r.returncode == 0, r.stderr[-2000:]
@@ -114,15 +159,20 @@ def test_provenance_is_recorded(h9, tmp_path, data_dir):
     (h9/'profiles'/'H9.yaml').write_text((h9/'profiles'/'H9.yaml').read_text() + '# edited\n')
     assert lwa('run', 'H9', '--profile', 'smoke', '--no-progress').returncode == 0
     prov = json.loads((out/'status.json').read_text())['provenance']
-    assert prov['git']['dirty'] is True and prov['git']['changed'] == ['nbs/hypotheses/profiles/H9.yaml'] and prov['data_files'] == {}
+    assert (
+        prov['git']['dirty'] is True
+        and prov['git']['changed'] == ['nbs/hypotheses/profiles/H9.yaml']
+        and prov['data_files'] == {}
+    )
 
-@pytest.mark.parametrize('hyp,param,says', [('H1', 'n_random=-1', 'n_random=-1 (command line) must be >= 20'),
-                                            ('H1', 'n_random=5', 'n_random=5 (command line) must be >= 20'),
-                                            ('H1', 'teacher=huge', "teacher='huge' (command line) must be one of smoke"),
-                                            ('H2', 'teacher_key=abc', "teacher_key='abc' (command line) must be a match of"),
-                                            ('H2', 'budgets=2.0', "budgets='2.0' (command line) has item '2.0', but each item must be > 0 and < 1"),
-                                            ('H2', 'methods=fisher,random', "has item 'fisher', but each item must be one of fisher_empirical"),
-                                            ('H1', 'out_dir=/tmp/x', 'out_dir is set by lwa run')])
+@pytest.mark.parametrize('hyp,param,says', [
+    ('H1', 'n_random=-1', 'n_random=-1 (command line) must be >= 20'),
+    ('H1', 'n_random=5', 'n_random=5 (command line) must be >= 20'),
+    ('H1', 'teacher=huge', "teacher='huge' (command line) must be one of smoke"),
+    ('H2', 'teacher_key=abc', "teacher_key='abc' (command line) must be a match of"),
+    ('H2', 'budgets=2.0', "budgets='2.0' (command line) has item '2.0', but each item must be > 0 and < 1"),
+    ('H2', 'methods=fisher,random', "has item 'fisher', but each item must be one of fisher_empirical"),
+    ('H1', 'out_dir=/tmp/x', 'out_dir is set by lwa run')])
 def test_bad_values_are_refused_before_running(tmp_path, hyp, param, says):
     out = tmp_path/hyp; out.mkdir(); (out/'report.md').write_text('Verdict: supported\n')
     (out/'status.json').write_text(json.dumps(dict(hypothesis=hyp, profile='smoke', ok=True)))
@@ -136,5 +186,27 @@ def test_bad_values_are_refused_before_running(tmp_path, hyp, param, says):
 def test_every_parameter_has_a_constraint():
     from layerwise_adapter.experiments.params import available_hypotheses, notebook_parameters, parameter_constraints
     for name, nb in available_hypotheses().items():
-        missing = sorted(set(notebook_parameters(nb)) - set(parameter_constraints(nb)))
-        assert not missing, f"{name}: parameters without a constraint in profiles/{name}.yaml or overall.yaml: {missing}"
+        cons = parameter_constraints(nb)
+        missing = sorted(k for k in notebook_parameters(nb) if not cons.get(k))
+        assert not missing, f"{name}: parameters without a constraint in its config: {missing}"
+
+def test_smoke_run_into_a_committed_report_is_refused(tmp_path):
+    "`--out reports/H1` with the smoke profile: the quick report there is another profile's, so nothing is touched."
+    repo = repo_copy(tmp_path/'repo')
+    r = lwa('run', 'H1', '--profile', 'smoke', '--out', 'reports/H1', '--no-progress', cwd=repo)
+    assert r.returncode == 2 and 'report of the quick profile' in r.stderr, r.stderr
+    git = subprocess.run(['git', '-C', str(repo), 'status', '--porcelain', '--untracked-files=all'],
+                         capture_output=True, text=True, check=True)
+    assert git.stdout == '', git.stdout
+
+def test_broken_teacher_profiles_are_refused_before_running(tmp_path):
+    "A YAML error in teacher.yaml stops the run before it starts, with the line; the old report stays."
+    repo = repo_copy(tmp_path/'repo')
+    f = repo/'nbs'/'hypotheses'/'profiles'/'teacher.yaml'
+    f.write_text(f.read_text().replace('smoke:\n', 'smoke:\n  model: {backbone: [tiny-llama\n', 1))
+    out = tmp_path/'H1'; out.mkdir(); (out/'report.md').write_text('Verdict: supported\n')
+    (out/'status.json').write_text(json.dumps(dict(hypothesis='H1', profile='smoke', ok=True)))
+    r = lwa('run', 'H1', '--profile', 'smoke', '--out', str(out), '--no-progress', cwd=repo)
+    assert r.returncode == 2 and 'teacher.yaml: not valid YAML' in r.stderr and 'line' in r.stderr, r.stderr
+    assert (out/'report.md').read_text() == 'Verdict: supported\n' and sorted(p.name for p in out.iterdir()) == [
+        'report.md', 'status.json']

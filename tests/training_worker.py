@@ -28,7 +28,13 @@ def main(out:str, ckpt:str, mode:str='resume'):
     torch.set_num_threads(1)
     if mode == 'ddp':
         split, model = setup(96, dropout=0.0)   # no dropout: the processes would draw other masks than one process does
-        fit(model, split.train_sequences(), TrainConfig(epochs=2, batch_size=10, lr=5e-3, patience=0), progress=False, cpu=True)
+        fit(
+            model,
+            split.train_sequences(),
+            TrainConfig(epochs=2, batch_size=10, lr=5e-3, patience=0),
+            progress=False,
+            cpu=True,
+        )
         if torch.distributed.get_rank() == 0:
             from safetensors.torch import save_file
             save_file(trainable_state(model), out)
@@ -37,9 +43,14 @@ def main(out:str, ckpt:str, mode:str='resume'):
     split, model = setup()
     tc = TrainConfig(epochs=3, batch_size=16, lr=3e-3, patience=2, checkpoint_steps=40)
     r = fit(model, split.train_sequences(), tc, valid=split.eval_data('valid'), ckpt_dir=ckpt, progress=False)
-    res = dict(history=[h['valid_NDCG@10'] for h in r['history']], losses=[h['loss'] for h in r['history']],
-               best_epoch=r['best_epoch'], steps=r['optimiser_steps'], test=validation_score(model, split.eval_data('test')),
-               weights=weights_hash(model))
+    res = dict(
+        history=[h['valid_NDCG@10'] for h in r['history']],
+        losses=[h['loss'] for h in r['history']],
+        best_epoch=r['best_epoch'],
+        steps=r['optimiser_steps'],
+        test=validation_score(model, split.eval_data('test')),
+        weights=weights_hash(model),
+    )
     with open(out, 'w') as f: json.dump(res, f)
 
 if __name__ == '__main__': main(*sys.argv[1:])

@@ -18,23 +18,38 @@ def _kv(s:str)->tuple[str, str]:
 
 def build_parser()->argparse.ArgumentParser:
     "The `lwa` argument parser."
-    ap = argparse.ArgumentParser(prog='lwa', description='Layerwise-Adapter: layer importance and layer-wise distillation for LLM recommenders')
+    ap = argparse.ArgumentParser(
+        prog='lwa', description='Layerwise-Adapter: layer importance and layer-wise distillation for LLM recommenders'
+    )
     sub = ap.add_subparsers(dest='cmd', required=True)
     d = sub.add_parser('data', help='data sets').add_subparsers(dest='data_cmd', required=True)
     st = d.add_parser('stats', help='print statistics of a data set as JSON')
     st.add_argument('name', help='ml-100k, ml-1m, ml-latest-small, amazon-<Category> or synthetic')
     st.add_argument('--data-dir', default=None, help='folder of local data copies')
-    st.add_argument('--tie-break', default='random', choices=['random', 'id', 'file'], help="order of a user's same-second interactions in the split (default random)")
+    st.add_argument(
+        '--tie-break',
+        default='random',
+        choices=['random', 'id', 'file'],
+        help="order of a user's same-second interactions in the split (default random)",
+    )
     st.add_argument('--tie-seed', type=int, default=0, help='seed of the random tie order (default 0)')
     for cmd in ('run', 'params'):
-        r = sub.add_parser(cmd, help='run a hypothesis notebook with papermill' if cmd == 'run' else 'show resolved parameters')
+        r = sub.add_parser(
+            cmd, help='run a hypothesis notebook with papermill' if cmd == 'run' else 'show every parameter a run would use, with where its value comes from'
+        )
         r.add_argument('hypothesis', help="H1, H2, ... or 'all'" if cmd == 'run' else 'H1, H2, ...')
         r.add_argument('--profile', default='quick', help='smoke, quick or full (default quick)')
-        r.add_argument('-p', '--param', action='append', type=_kv, default=[], metavar='KEY=VALUE', help='override a parameter')
+        r.add_argument(
+            '-p', '--param', action='append', type=_kv, default=[], metavar='KEY=VALUE', help='override a parameter'
+        )
         r.add_argument('--data-dir', default=None, help='folder of local data copies')
         if cmd == 'run':
-            r.add_argument('--out', default=None, help='report folder (default reports/<H> for the quick profile, reports/<profile>/<H> '
-                           'for others); it must be new, empty or a report folder lwa wrote')
+            r.add_argument(
+                '--out',
+                default=None,
+                help='report folder (default reports/<H> for the quick profile, reports/<profile>/<H> '
+                'for others); it must be new, empty or a report folder lwa wrote',
+            )
             r.add_argument('--no-progress', action='store_true', help='hide the cell progress bar')
     return ap
 
@@ -45,7 +60,7 @@ class _Terminated(KeyboardInterrupt):
 def _on_sigterm(signum, frame): raise _Terminated()
 
 def main(argv:list[str]|None=None)->int:
-    "Entry point of `lwa`; returns the exit status (2 for a user error, 1 for a failed run, 130 after Ctrl-C, 143 after SIGTERM)."
+    "Entry point of `lwa`; exit status 2 for a user error, 1 for a failed run, 130 after Ctrl-C, 143 after SIGTERM."
     args = build_parser().parse_args(argv)
     old = signal.signal(signal.SIGTERM, _on_sigterm) if threading.current_thread() is threading.main_thread() else None
     try:
@@ -58,8 +73,10 @@ def main(argv:list[str]|None=None)->int:
         overrides = dict(args.param)
         if args.cmd == 'params':
             hyps = available_hypotheses()
-            if args.hypothesis not in hyps: raise LWAError(f"unknown hypothesis {args.hypothesis!r}; available: {sorted(hyps)}")
-            print(json.dumps(resolve_parameters(hyps[args.hypothesis], args.profile, overrides), indent=2))
+            if args.hypothesis not in hyps:
+                raise LWAError(f"unknown hypothesis {args.hypothesis!r}; available: {sorted(hyps)}")
+            params = resolve_parameters(hyps[args.hypothesis], args.profile, overrides, sources=True)
+            print(json.dumps(params, indent=2))
             return 0
         names = list(available_hypotheses()) if args.hypothesis == 'all' else [args.hypothesis]   # in number order
         if args.out and len(names) > 1: raise LWAError("--out names one report folder; use it with a single hypothesis")
@@ -75,10 +92,13 @@ def main(argv:list[str]|None=None)->int:
         return 2
     except KeyboardInterrupt as e:
         how = 'terminated' if isinstance(e, _Terminated) else 'interrupted'
-        print(f"lwa: {how}; report folders were left as they were and the run's temporary files removed", file=sys.stderr)
+        print(
+            f"lwa: {how}; report folders were left as they were and the run's temporary files removed", file=sys.stderr
+        )
         return 143 if isinstance(e, _Terminated) else 130
     finally:
         if old is not None: signal.signal(signal.SIGTERM, old)
 
 # %% ../../nbs/38_cli.ipynb #bcc866b7
-if __name__ == '__main__' and 'IPython' not in sys.modules: sys.exit(main())  # python -m layerwise_adapter.experiments.cli
+if __name__ == '__main__' and 'IPython' not in sys.modules:
+    sys.exit(main())  # python -m layerwise_adapter.experiments.cli

@@ -11,7 +11,8 @@ import pandas as pd
 from ..core.base import env_info, seed_everything
 from ..models.teacher import NO_VERDICT, TeacherStage, plot_teacher, teacher_stage
 from .config import HypothesisConfig
-from .runner import RECORDS, markdown_table, record, render_report, report_title, template_path
+from .runner import (RECORDS, markdown_table, record, render_report, report_title,
+                                                  template_path)
 
 # %% auto #0
 __all__ = ['teacher_section', 'no_verdict_report', 'Run', 'start_run', 'finish_run']
@@ -26,14 +27,38 @@ def teacher_section(stage:TeacherStage, # the stage
     gate_table = g['table'][['baseline_model', 'teacher', 'baseline', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']]
     summary = stage.summary().pivot_table(index='model', columns='tie_seed', values=[metric, 'HR@10', 'MRR'])
     summary.columns = [f'{a} (seed {b})' for a, b in summary.columns]
-    head = stage.headline(metric)[['tie_seed', 'baseline_model', 'teacher', 'baseline', 'ratio', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']]
-    return render_report(template_path('teacher'), dict(
-        backbone=m.backbone, n_layers=stage.teacher.backbone.n_layers, hidden=stage.teacher.backbone.hidden_size, tune=m.tune,
-        lora_r=m.lora_r, lora_targets=m.lora_targets, max_len=m.max_len, item_init=m.item_init, trainable_params=r['trainable_params'],
-        windows=t.windows, epochs=t.epochs, eval_metric=t.eval_metric, patience=t.patience, lr=t.lr, lr_backbone=t.lr_backbone,
-        mixed_precision=t.mixed_precision, gate_metric=g['metric'], gate_rule=g['rule'], gate_table=markdown_table(gate_table),
-        n_test=len(stage.split.test), summary_table=markdown_table(summary.reset_index()), metric=metric,
-        headline_table=markdown_table(head), budget_table=markdown_table(stage.budgets())))
+    head = stage.headline(metric)[
+        ['tie_seed', 'baseline_model', 'teacher', 'baseline', 'ratio', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']
+    ]
+    return render_report(
+        template_path('teacher'),
+        dict(
+            backbone=m.backbone,
+            n_layers=stage.teacher.backbone.n_layers,
+            hidden=stage.teacher.backbone.hidden_size,
+            tune=m.tune,
+            lora_r=m.lora_r,
+            lora_targets=m.lora_targets,
+            max_len=m.max_len,
+            item_init=m.item_init,
+            trainable_params=r['trainable_params'],
+            windows=t.windows,
+            epochs=t.epochs,
+            eval_metric=t.eval_metric,
+            patience=t.patience,
+            lr=t.lr,
+            lr_backbone=t.lr_backbone,
+            mixed_precision=t.mixed_precision,
+            gate_metric=g['metric'],
+            gate_rule=g['rule'],
+            gate_table=markdown_table(gate_table),
+            n_test=len(stage.split.test),
+            summary_table=markdown_table(summary.reset_index()),
+            metric=metric,
+            headline_table=markdown_table(head),
+            budget_table=markdown_table(stage.budgets()),
+        ),
+    )
 
 def no_verdict_report(name:str, # hypothesis, e.g. 'H1'
                       question:str, # its question, for the title
@@ -42,11 +67,22 @@ def no_verdict_report(name:str, # hypothesis, e.g. 'H1'
                       parameters:dict, # the run's parameters
                       seconds:float, # run time
                      )->str:
-    "The report of a hypothesis whose teacher failed the gate: `Verdict: no verdict (...)`, the teacher section, no analysis."
-    return render_report(template_path('no_verdict'), dict(
-        title=report_title(name, question, profile), verdict=NO_VERDICT, gate_rule=stage.gate['rule'], teacher_section=teacher_section(stage),
-        dataset=stage.spec.dataset, teacher_profile=stage.spec.name, teacher_key=stage.key, profile=profile, minutes=f'{seconds/60:.1f}',
-        parameters=json.dumps(parameters, indent=2)))
+    "The report of a hypothesis whose teacher failed the gate: `Verdict: no verdict (...)` and the teacher section."
+    return render_report(
+        template_path('no_verdict'),
+        dict(
+            title=report_title(name, question, profile),
+            verdict=NO_VERDICT,
+            gate_rule=stage.gate['rule'],
+            teacher_section=teacher_section(stage),
+            dataset=stage.spec.dataset,
+            teacher_profile=stage.spec.name,
+            teacher_key=stage.key,
+            profile=profile,
+            minutes=f'{seconds/60:.1f}',
+            parameters=json.dumps(parameters, indent=2),
+        ),
+    )
 
 # %% ../../nbs/31_common.ipynb #bb3d1d3f
 @dataclass
@@ -77,7 +113,8 @@ class Run:
              digits:int=4, # rounding of floats
             ):
         "The table `name`, rounded, or a note when the run did not make it (its teacher failed the gate)."
-        if name not in self.tables: return f'{name}: not computed ({"no verdict" if not self.studied else "not in this run"})'
+        if name not in self.tables:
+            return f'{name}: not computed ({"no verdict" if not self.studied else "not in this run"})'
         t = self.tables[name]
         if isinstance(t, dict): t = pd.Series(t).to_frame(name).T
         return t.round(digits) if hasattr(t, 'round') else t
@@ -95,7 +132,11 @@ class Run:
         "The saved figure `name` as an image to display, or a note when the run did not make it."
         from IPython.display import Image
         path = self.out/f'{name}.png'
-        return Image(filename=str(path)) if path.is_file() else f'{name}: not drawn ({"no verdict" if not self.studied else "not in this run"})'
+        return (
+            Image(filename=str(path))
+            if path.is_file()
+            else f'{name}: not drawn ({"no verdict" if not self.studied else "not in this run"})'
+        )
 
 # %% ../../nbs/31_common.ipynb #6881307c
 def start_run(name:str, # hypothesis, e.g. 'H1'

@@ -13,11 +13,16 @@ from ..core.base import LWAError
 from ..core.config import DictConfig, check_types
 
 # %% auto #0
-__all__ = ['CONFIGS', 'check_constraint', 'allowed_text', 'value_problem', 'param', 'HypothesisConfig', 'H1Config', 'H2Config',
-           'H3Config', 'H4Config', 'config_class']
+__all__ = ['CONFIGS', 'check_constraint', 'allowed_text', 'items_problem', 'value_problem', 'param', 'HypothesisConfig',
+           'H1Config', 'H2Config', 'H3Config', 'H4Config', 'config_class']
 
 # %% ../../nbs/28_config.ipynb #3f3ddc08
-_BOUNDS = {'min': ('>=', lambda v, b: v >= b), 'max': ('<=', lambda v, b: v <= b), 'gt': ('>', lambda v, b: v > b), 'lt': ('<', lambda v, b: v < b)}
+_BOUNDS = {
+    'min': ('>=', lambda v, b: v >= b),
+    'max': ('<=', lambda v, b: v <= b),
+    'gt': ('>', lambda v, b: v > b),
+    'lt': ('<', lambda v, b: v < b),
+}
 _KEYS = {*_BOUNDS, 'choices', 'pattern', 'items', 'min_items', 'dir', 'set_by_lwa'}
 _ITEM_KEYS = {*_BOUNDS, 'choices', 'pattern', 'type'}
 _ITEM_TYPES = {'int': int, 'float': float, 'str': str}
@@ -28,8 +33,10 @@ def check_constraint(name:str, # the parameter
                      keys:set=_KEYS, # allowed keys
                     )->dict:
     "`spec` if it is a well-formed constraint; LWAError naming `src` and `name` otherwise."
-    if not isinstance(spec, dict): raise LWAError(f"{src}: the constraint of {name} must be a mapping like {{min: 1}}, got {spec!r}")
-    if bad := sorted(set(spec) - keys): raise LWAError(f"{src}: unknown constraint key(s) {bad} for {name}; known: {sorted(keys)}")
+    if not isinstance(spec, dict):
+        raise LWAError(f"{src}: the constraint of {name} must be a mapping like {{min: 1}}, got {spec!r}")
+    if bad := sorted(set(spec) - keys):
+        raise LWAError(f"{src}: unknown constraint key(s) {bad} for {name}; known: {sorted(keys)}")
     for k in _BOUNDS:
         if k in spec and (isinstance(spec[k], bool) or not isinstance(spec[k], (int, float))):
             raise LWAError(f"{src}: {k} of {name} must be a number, got {spec[k]!r}")
@@ -37,8 +44,10 @@ def check_constraint(name:str, # the parameter
         raise LWAError(f"{src}: choices of {name} must be a non-empty list, got {spec['choices']!r}")
     if 'pattern' in spec:
         try: re.compile(spec['pattern'])
-        except (re.error, TypeError) as e: raise LWAError(f"{src}: pattern of {name} is not a regular expression ({e})") from None
-    if 'type' in spec and spec['type'] not in _ITEM_TYPES: raise LWAError(f"{src}: type of {name} must be one of {sorted(_ITEM_TYPES)}")
+        except (re.error, TypeError) as e:
+            raise LWAError(f"{src}: pattern of {name} is not a regular expression ({e})") from None
+    if 'type' in spec and spec['type'] not in _ITEM_TYPES:
+        raise LWAError(f"{src}: type of {name} must be one of {sorted(_ITEM_TYPES)}")
     if 'items' in spec: check_constraint(f'{name} items', spec['items'], src, _ITEM_KEYS)
     return spec
 
@@ -49,27 +58,45 @@ def allowed_text(spec:dict)->str:
            ([f"a match of {spec['pattern']}"] if 'pattern' in spec else [])
     return ' and '.join(parts + ([' or '.join(alts)] if alts else []))
 
+def items_problem(value, # a comma-separated list
+                  spec:dict, # its constraint, with `items`
+                 )->str|None:
+    "Why the list `value` breaks `spec` (too few, empty or repeated items, an item out of bounds), or None."
+    raw = [s.strip() for s in str(value).split(',')]
+    items = [s for s in raw if s]
+    if len(items) < spec.get('min_items', 1):
+        return f"must list at least {spec.get('min_items', 1)} comma-separated item(s)"
+    if items and len(items) < len(raw): return "has an empty item (two commas in a row, or one at an end)"
+    t = _ITEM_TYPES[spec['items'].get('type', 'str')]
+    seen = set()
+    for it in items:
+        try: v = t(it)
+        except ValueError: return f"has item {it!r}, which is not {'an int' if t is int else 'a number'}"
+        if v in seen: return f"repeats item {it!r}"
+        seen.add(v)
+        if why := value_problem(v, spec['items']): return f"has item {it!r}, but each item {why}"
+    return None
+
 def value_problem(value, # a parameter value (already of its declared type)
                   spec:dict, # its constraint
                  )->str|None:
     "Why `value` breaks the constraint `spec`, as a phrase ('must be >= 1'), or None if it keeps it."
-    if 'items' in spec:
-        items = [s.strip() for s in str(value).split(',') if s.strip()]
-        if len(items) < spec.get('min_items', 1): return f"must list at least {spec.get('min_items', 1)} comma-separated item(s)"
-        t = _ITEM_TYPES[spec['items'].get('type', 'str')]
-        for it in items:
-            try: v = t(it)
-            except ValueError: return f"has item {it!r}, which is not {'an int' if t is int else 'a number'}"
-            if why := value_problem(v, spec['items']): return f"has item {it!r}, but each item {why}"
-        return None
+    if 'items' in spec: return items_problem(value, spec)
     if spec.get('dir'):
-        return None if value == '' or (isinstance(value, str) and Path(value).expanduser().is_dir()) else "must be an existing folder or empty"
+        return (
+            None
+            if value == '' or (isinstance(value, str) and Path(value).expanduser().is_dir())
+            else "must be an existing folder or empty"
+        )
     if 'choices' in spec or 'pattern' in spec:
-        ok = value in spec.get('choices', ()) or ('pattern' in spec and isinstance(value, str) and re.fullmatch(spec['pattern'], value))
+        ok = value in spec.get('choices', ()) or (
+            'pattern' in spec and isinstance(value, str) and re.fullmatch(spec['pattern'], value)
+        )
         if not ok: return f"must be {allowed_text(spec)}"
     for k, (_, holds) in _BOUNDS.items():
         if k not in spec: continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not holds(value, spec[k]): return f"must be {allowed_text(spec)}"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not holds(value, spec[k]):
+            return f"must be {allowed_text(spec)}"
     return None
 
 # %% ../../nbs/28_config.ipynb #3c5fb168
@@ -85,8 +112,11 @@ def param(default, # the default value; its type is the field's type
 @dataclass
 class HypothesisConfig(DictConfig):
     "The parameters every hypothesis shares; a hypothesis's own config adds its fields."
-    teacher:str = param('quick', 'section of profiles/teacher.yaml: the teacher studied (the same for every hypothesis)',
-                        choices=['smoke', 'quick', 'full'])
+    teacher: str = param(
+        'quick',
+        'section of profiles/teacher.yaml: the teacher studied (the same for every hypothesis)',
+        choices=['smoke', 'quick', 'full'],
+    )
     teacher_key:str = param('', "the teacher key this report must study (empty: the profile's current teacher)",
                             pattern='([0-9a-f]{12})?')
     n_boot:int = param(2000, 'bootstrap resamples', min=100)
@@ -114,8 +144,18 @@ class HypothesisConfig(DictConfig):
 @patch(cls_method=True)
 def describe(cls:HypothesisConfig)->pd.DataFrame:
     "One row per parameter: name, type, default, help and what it may be."
-    return pd.DataFrame([dict(name=f.name, type=type(f.default).__name__, default=f.default, help=f.metadata.get('help', ''),
-                              allowed=allowed_text(f.metadata.get('constraint', {}))) for f in fields(cls)])
+    return pd.DataFrame(
+        [
+            dict(
+                name=f.name,
+                type=type(f.default).__name__,
+                default=f.default,
+                help=f.metadata.get('help', ''),
+                allowed=allowed_text(f.metadata.get('constraint', {})),
+            )
+            for f in fields(cls)
+        ]
+    )
 
 @patch(cls_method=True)
 def from_namespace(cls:HypothesisConfig,
@@ -123,27 +163,6 @@ def from_namespace(cls:HypothesisConfig,
                   ):
     "The config of the parameters in `ns` (the names it declares; anything else in `ns` is ignored)."
     return cls(**{f.name: ns[f.name] for f in fields(cls) if f.name in ns})
-
-@patch
-def to_json(self:HypothesisConfig,
-            path:str|Path|None=None, # write it here too
-           )->str:
-    "The config as JSON (with its class name), written to `path` when given."
-    text = json.dumps(dict(config=type(self).__name__, **self.to_dict()), indent=2)
-    if path is not None: Path(path).write_text(text + '\n')
-    return text
-
-@patch(cls_method=True)
-def from_json(cls:HypothesisConfig,
-              source:str|Path, # a JSON text or the path of a file `to_json` wrote
-             ):
-    "The config `to_json` wrote, checked as a new one (unknown fields and bad values refused)."
-    text = Path(source).read_text() if isinstance(source, Path) or not str(source).lstrip().startswith('{') else source
-    try: d = json.loads(text)
-    except json.JSONDecodeError as e: raise LWAError(f"{cls.__name__}.from_json: not JSON ({e})") from None
-    if (name := d.pop('config', cls.__name__)) != cls.__name__:
-        raise LWAError(f"{cls.__name__}.from_json: the file holds a {name}")
-    return cls.from_dict(d)
 
 # %% ../../nbs/28_config.ipynb #ca16524e
 @dataclass
@@ -179,9 +198,24 @@ class H2Config(HypothesisConfig):
     budgets:str = param('0.5',
         'fractions of layers kept by the students; the first decides test 2',
         items={'type': 'float', 'gt': 0, 'lt': 1})
-    methods:str = param('fisher_empirical,fisher_true,fisher_block,block_influence,gromov,taylor,grad_norm,learned,drop_last,random',
+    methods: str = param(
+        'fisher_empirical,fisher_true,fisher_block,block_influence,gromov,taylor,grad_norm,learned,drop_last,random',
         'selection methods',
-        items={'choices': ['fisher_empirical', 'fisher_true', 'fisher_block', 'block_influence', 'gromov', 'taylor', 'grad_norm', 'learned', 'drop_last', 'random']})
+        items={
+            'choices': [
+                'fisher_empirical',
+                'fisher_true',
+                'fisher_block',
+                'block_influence',
+                'gromov',
+                'taylor',
+                'grad_norm',
+                'learned',
+                'drop_last',
+                'random',
+            ]
+        },
+    )
     n_random:int = param(10, 'random selections per budget', min=10)
     heal_epochs:int = param(1, 'healing epochs of every student (and of the full-depth control)', min=1)
     heal_windows:int = param(1, 'random training windows per user and healing epoch (the healing budget)', min=1)
@@ -194,15 +228,21 @@ class H3Config(HypothesisConfig):
     budgets:str = param('0.25,0.5',
         "fractions of the teacher's layers the students keep; one deciding test each",
         items={'type': 'float', 'gt': 0, 'lt': 1})
-    base_mapping:str = param('spread',
-        'the mapping of the weight strategies and the controls (see `distill.layer_mapping`); spread keeps the first and last layers',
-        choices=['uniform', 'spread', 'pkd_skip', 'pkd_last', 'importance', 'random', 'reversed'])
+    base_mapping: str = param(
+        'spread',
+        'the mapping of the weight strategies and the controls (see `distill.mapping.layer_mapping`); spread keeps '
+        'the first and last layers',
+        choices=['uniform', 'spread', 'pkd_skip', 'pkd_last', 'importance', 'random', 'reversed'],
+    )
     weight_strategies:str = param('uniform,depth,fisher,learned,dynamic',
         'per-layer weights, compared with the mapping fixed to base_mapping (must hold uniform and fisher)',
         items={'choices': ['uniform', 'depth', 'fisher', 'learned', 'dynamic']}, min_items=2)
-    mapping_strategies:str = param('uniform,importance,random,reversed',
+    mapping_strategies: str = param(
+        'uniform,importance,random,reversed',
         'layer mappings, compared with the weights fixed to uniform',
-        items={'choices': ['uniform', 'spread', 'pkd_skip', 'pkd_last', 'importance', 'random', 'reversed']}, min_items=0)
+        items={'choices': ['uniform', 'spread', 'pkd_skip', 'pkd_last', 'importance', 'random', 'reversed']},
+        min_items=0,
+    )
     mapping_budgets:str = param('',
         'budgets at which the mapping arms run; empty means every budget',
         items={'type': 'float', 'gt': 0, 'lt': 1}, min_items=0)
