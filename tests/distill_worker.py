@@ -18,7 +18,8 @@ def setup():
     g = torch.Generator().manual_seed(0)
     with torch.no_grad():
         for n, p in teacher.named_parameters():
-            if 'lora_B' in n or n.startswith('out_emb'): p.copy_(torch.randn(p.shape, generator=g) * 0.3)   # a teacher with opinions
+            if 'lora_B' in n or n.startswith('out_emb'):   # a teacher with opinions
+                p.copy_(torch.randn(p.shape, generator=g) * 0.3)
     return split, teacher.eval(), make_student(teacher, [1, 4])
 
 def run(cpu:bool=True):
@@ -28,8 +29,8 @@ def run(cpu:bool=True):
     from layerwise_adapter.distill.training import distill
     split, teacher, student = setup()
     dc = DistillConfig(attention=0.5, hidden_loss='slmrec', layer_weights='dynamic', dynamic_every=3)
-    r = distill(teacher, student, split, dc, TrainConfig(epochs=2, batch_size=10, lr=5e-3, lr_backbone=2e-3, patience=0), valid=False,
-                progress=False, cpu=cpu)
+    tc = TrainConfig(epochs=2, batch_size=10, lr=5e-3, lr_backbone=2e-3, patience=0)
+    r = distill(teacher, student, split, dc, tc, valid=False, progress=False, cpu=cpu)
     return student, r
 
 def main(out:str, mode:str=''):
@@ -39,7 +40,8 @@ def main(out:str, mode:str=''):
     student, r = run()
     if not torch.distributed.is_initialized() or torch.distributed.get_rank() == 0:
         save_file(trainable_state(student), out)
-        with open(out + '.json', 'w') as f: json.dump(dict(weight_updates=r['weight_updates'], history=r['history'], processes=r['processes']), f)
+        with open(out + '.json', 'w') as f:
+            json.dump(dict(weight_updates=r['weight_updates'], history=r['history'], processes=r['processes']), f)
     if torch.distributed.is_initialized(): torch.distributed.barrier(); torch.distributed.destroy_process_group()
 
 if __name__ == '__main__': main(*sys.argv[1:])

@@ -38,7 +38,8 @@ def imports(mods:dict)->list[tuple]:
 
 def test_subpackages():
     pkgs = sorted(module_name(p) for p in PKG.rglob('__init__.py'))
-    for want in ('core', 'data', 'stats', 'models', 'importance', 'selection', 'distill', 'preference', 'experiments'):
+    for want in ('core', 'data', 'stats', 'models', 'importance', 'selection', 'distill', 'preference', 'workflow',
+                 'experiments'):
         assert f'layerwise_adapter.{want}' in pkgs, pkgs
     flat = [p.name for p in PKG.glob('*.py') if p.name not in ('__init__.py', '_modidx.py')]
     assert not flat, f'modules outside a subpackage: {flat}'
@@ -88,3 +89,10 @@ def test_short_lines():
     long = [f'{p.name}:{i}' for p in files for i, l in enumerate(p.read_text().split('\n'), 1)
             if len(l) > MAX_LINE and not l.startswith('__all__ = [')]
     assert not long, long
+
+def test_cited_references_exist():
+    "Every [Key] a docstring or comment of the package cites has an entry in nbs/references.md."
+    import re
+    known = set(re.findall(r'\*\*\[(\w+)\]\*\*', (PKG.parent/'nbs'/'references.md').read_text()))
+    cited = {k for p in modules().values() for k in re.findall(r'\[([A-Z][A-Za-z]+\d{4})\]', p.read_text())}
+    assert cited and not cited - known, sorted(cited - known)

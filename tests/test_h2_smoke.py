@@ -5,17 +5,23 @@ from conftest import run_hypothesis
 def test_h2_smoke_report(tmp_path, data_dir):
     out = tmp_path/'H2'
     r, m = run_hypothesis('H2', out, data_dir)
-    assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-4000:], (out/'report.md').read_text()[:3000] if (out/'report.md').exists() else '')
+    report = (out/'report.md').read_text()[:3000] if (out/'report.md').exists() else ''
+    assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-4000:], report)
     assert report_verdict(out/'report.md') in ('supported', 'not supported', 'inconclusive')
     assert (out/'report.md').read_text().startswith('# H2 (smoke profile): does Fisher information')
     assert m['parameters']['profile'] == 'smoke'
     metrics = {r['metric'] for r in m['correlation_with_ablation']}
-    assert {'fisher_empirical_sum', 'fisher_true_sum', 'fisher_block_top_eig', 'block_influence', 'taylor', 'random'} <= metrics
+    assert {'fisher_empirical_sum', 'fisher_true_sum', 'fisher_block_top_eig', 'block_influence', 'taylor',
+            'random'} <= metrics
     groups = m['student_groups']
     assert sum(len(g['methods']) for g in groups) == 9 + 10    # every method and random draw, coinciding ones grouped
-    assert set(m['decision']['p_holm']) == {'d1', 'd2'} and m['verdict'] in ('supported', 'not supported', 'inconclusive')
+    assert set(m['decision']['p_holm']) == {'d1', 'd2'}
+    assert m['verdict'] in ('supported', 'not supported', 'inconclusive')
     budgets = m['student_budgets']
-    assert any(b['student'] == 'full' and b['healed'] for b in budgets) and all(b['optimiser_steps'] > 0 for b in budgets if b['healed'])
-    for f in ('H2.ipynb', 'metric_agreement.png', 'fisher_by_layer.png', 'students.png', 'students_per_user.csv.gz', 'teacher_vs_baselines.png'):
+    assert any(b['student'] == 'full' and b['healed'] for b in budgets)
+    assert all(b['optimiser_steps'] > 0 for b in budgets if b['healed'])
+    for f in ('H2.ipynb', 'metric_agreement.png', 'fisher_by_layer.png', 'students.png', 'students_per_user.csv.gz',
+              'students_budget.csv', 'layer_scores.csv', 'teacher_vs_baselines.png', 'teacher_test_per_user.csv.gz',
+              'config.json'):
         assert (out/f).stat().st_size > 0, f
     print(f"H2 smoke: {m['seconds']:.0f} s")

@@ -1,35 +1,44 @@
-"The H3 smoke profile through papermill writes a complete report with a computed verdict, every arm and the speed table."
+"""The H3 smoke profile through papermill writes a complete report with a computed verdict, every arm and the speed
+table."""
 from layerwise_adapter.experiments.runner import report_verdict
 from conftest import run_hypothesis
 
 def test_h3_smoke_report(tmp_path, data_dir):
     out = tmp_path/'H3'
     r, m = run_hypothesis('H3', out, data_dir)
-    assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-4000:], (out/'report.md').read_text()[:3000] if (out/'report.md').exists() else '')
+    assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-4000:],
+                               (out/'report.md').read_text()[:3000] if (out/'report.md').exists() else '')
     text = (out/'report.md').read_text()
     assert text.startswith("# H3 (smoke profile): does weighting each layer's distillation loss")
-    assert m['verdict'] in ('supported', 'not supported', 'inconclusive') and report_verdict(out/'report.md') == m['verdict']
+    assert m['verdict'] in ('supported', 'not supported', 'inconclusive')
+    assert report_verdict(out/'report.md') == m['verdict']
     assert m['parameters']['profile'] == 'smoke' and m['teacher_gate']['passed']
     arms = {s['arm'] for s in m['students']}
-    assert arms == {'weights:uniform', 'weights:depth', 'weights:fisher', 'weights:learned', 'weights:dynamic', 'mapping:uniform',
-                    'mapping:importance', 'mapping:random', 'mapping:reversed', 'ce_only', 'logit_only', 'pruned_healed'}, arms
+    assert arms == {'weights:uniform', 'weights:depth', 'weights:fisher', 'weights:learned', 'weights:dynamic',
+                    'mapping:uniform', 'mapping:importance', 'mapping:random', 'mapping:reversed', 'ce_only',
+                    'logit_only', 'pruned_healed'}, arms
     for s in m['students']:   # every student: its quality relative to the teacher and its speedup, under those names
         assert s['ndcg10_ratio_to_teacher'] > 0 and s['speedup'] > 1 and s['seeds'] == 3, s
     runs = m['student_runs']
-    assert len(runs) == 3 * len(arms) and len({r['optimiser_steps'] for r in runs if r['arm'] != 'pruned_healed'}) == 1   # the same steps
+    assert len(runs) == 3 * len(arms)
+    assert len({r['optimiser_steps'] for r in runs if r['arm'] != 'pruned_healed'}) == 1   # the same steps
     assert {r['seed'] for r in runs} == {0, 1, 2}
     random_maps = {tuple(r['mapping']) for r in runs if r['arm'] == 'mapping:random'}
     assert all(len(mp) == 3 for mp in random_maps)
     assert [r['mapping'] for r in runs if r['arm'] == 'mapping:reversed'][0] == [5, 3, 1]
     first = lambda arm: [r['mapping'] for r in runs if r['arm'] == arm][0]
-    assert first('weights:uniform') == first('ce_only') == [0, 3, 5] and first('mapping:uniform') == [1, 3, 5]   # base 'spread' vs SLMRec's
+    # the base mapping 'spread' against SLMRec's 'uniform'
+    assert first('weights:uniform') == first('ce_only') == [0, 3, 5] and first('mapping:uniform') == [1, 3, 5]
     tests = m['decision']['tests']
-    assert len(tests) == 1 and tests[0]['n'] == 200 and tests[0]['verdict'] == m['verdict'] and set(m['decision']['p_holm']) == {'0.5'}
-    t = tests[0]   # the margin test: a one-sided upper bound above the mean, and 'not supported' whenever it shows the gain below the margin
+    assert len(tests) == 1 and tests[0]['n'] == 200 and tests[0]['verdict'] == m['verdict']
+    assert set(m['decision']['p_holm']) == {'0.5'}
+    # the margin test: a one-sided upper bound above the mean, and 'not supported' whenever it shows the gain below
+    # the margin
+    t = tests[0]
     assert t['upper_95'] > t['mean_diff'] and t['margin'] > 0 and set(m['decision']['p_below_holm']) == {'0.5'}
     assert t['p_below_holm'] >= 0.05 or t['verdict'] == 'not supported' or (t['p_holm'] < 0.05 and t['mean_diff'] > 0)
     assert [row['model'] for row in m['speed']] == ['teacher', '50%'] and m['speed'][1]['n_layers'] == 3
-    for f in ('H3.ipynb', 'quality_vs_budget.png', 'layer_weights.png', 'students_per_user.csv.gz', 'student_runs.csv', 'layer_weights.csv',
-              'teacher_vs_baselines.png'):
+    for f in ('H3.ipynb', 'quality_vs_budget.png', 'layer_weights.png', 'students_per_user.csv.gz', 'student_runs.csv',
+              'layer_weights.csv', 'teacher_vs_baselines.png'):
         assert (out/f).stat().st_size > 0, f
     print(f"H3 smoke: {m['seconds']:.0f} s")

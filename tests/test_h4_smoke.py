@@ -1,16 +1,18 @@
-"The H4 smoke profile through papermill: three tiny families on both tasks, a computed verdict, costs, figures and the index."
+"""The H4 smoke profile through papermill: three tiny families on both tasks, a computed verdict, costs, figures and
+the index."""
 import json, subprocess
 from layerwise_adapter.experiments.runner import report_verdict
 from conftest import lwa, repo_copy
 
 def test_h4_smoke_report(tmp_path, data_dir):
-    """`lwa run H4 --profile smoke` in a committed copy of this working tree: the report goes to reports/smoke/H4/ with a
-    verdict decided by Holm-adjusted per-user tests against each other family, the preference task's AUC tests, costs and
-    figures; reports/smoke/README.md lists it; no tracked file changes."""
+    """`lwa run H4 --profile smoke` in a committed copy of this working tree: the report goes to reports/smoke/H4/ with
+    a verdict decided by Holm-adjusted per-user tests against each other family, the preference task's AUC tests,
+    costs and figures; reports/smoke/README.md lists it; no tracked file changes."""
     repo = repo_copy(tmp_path/'repo')
     r = lwa('run', 'H4', '--profile', 'smoke', '--data-dir', data_dir, '--no-progress', cwd=repo)
     assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-4000:])
-    git = subprocess.run(['git', '-C', str(repo), 'status', '--porcelain', '--untracked-files=all'], capture_output=True, text=True, check=True)
+    git = subprocess.run(['git', '-C', str(repo), 'status', '--porcelain', '--untracked-files=all'],
+                         capture_output=True, text=True, check=True)
     assert git.stdout == '', git.stdout
     out = repo/'reports'/'smoke'/'H4'
     txt = (out/'report.md').read_text()
@@ -21,15 +23,21 @@ def test_h4_smoke_report(tmp_path, data_dir):
     assert m['verdict'] == verdict and m['teacher_gate']['passed']
     d = {row['other']: row for row in m['decision']}
     assert set(d) == {'tiny-gemma3', 'tiny-bert'} and {row['family'] for row in d.values()} == {'Gemma 3', 'BERT'}
-    assert all(row['p_holm'] >= row['p'] for row in d.values()) and all(row['n'] == 200 for row in d.values())   # every synthetic test user
-    assert all(row['p_below_holm'] >= row['p_below'] and row['upper_95'] > row['mean_diff'] and row['margin'] > 0 for row in d.values())   # the margin test
-    assert {r['backbone'] for r in m['next_item_records']} == {'tiny-llama', 'tiny-gemma3', 'tiny-bert', 'random:tiny-bert'}
-    assert [r['teacher'] for r in m['next_item_records'] if r['backbone'] == 'tiny-llama'] == [True]      # seed 0 of its backbone is the teacher
+    assert all(row['p_holm'] >= row['p'] for row in d.values())
+    assert all(row['n'] == 200 for row in d.values())   # every synthetic test user
+    assert all(row['p_below_holm'] >= row['p_below'] and row['upper_95'] > row['mean_diff'] and row['margin'] > 0
+               for row in d.values())   # the margin test
+    assert {r['backbone'] for r in m['next_item_records']} == {'tiny-llama', 'tiny-gemma3', 'tiny-bert',
+                                                                 'random:tiny-bert'}
+    # seed 0 of its backbone is the teacher
+    assert [r['teacher'] for r in m['next_item_records'] if r['backbone'] == 'tiny-llama'] == [True]
     assert len(m['preference_records']) == 4 * 2 * 2 and {a['shots'] for a in m['preference_auc']} == {16, 32}
-    assert [t['other'] for t in m['auc_tests']] == ['tiny-gemma3', 'tiny-bert'] and all(t['seeds'] == 2 for t in m['auc_tests'])
+    assert [t['other'] for t in m['auc_tests']] == ['tiny-gemma3', 'tiny-bert']
+    assert all(t['seeds'] == 2 for t in m['auc_tests'])
     assert {c['comparison'] for c in m['controls']} == {'pretrained - random init'}
     q = {row['backbone']: row for row in m['quality_cost']}
-    assert q['tiny-bert']['family'] == 'BERT' and all(row['pref_step_s'] > 0 and row['peak_rss_mb'] > 0 for row in q.values())
+    assert q['tiny-bert']['family'] == 'BERT'
+    assert all(row['pref_step_s'] > 0 and row['peak_rss_mb'] > 0 for row in q.values())
     assert 'Primary result' in txt and 'Quality beside cost' in txt and '| tiny-gemma3 | Gemma 3 |' in txt
     for f in ('H4.ipynb', 'few_shot_auc.png', 'quality_vs_size.png', 'quality_vs_time.png', 'teacher_vs_baselines.png',
               'next_item_per_user.csv.gz', 'preference_per_example.csv.gz', 'quality_cost.csv', 'status.json'):

@@ -1,4 +1,5 @@
-"The real decoders answer through their own tokens: SmolLM2's and Gemma 3's single-token ' Yes'/' No', read from the tied LM head."
+"""The real decoders answer through their own tokens: SmolLM2's and Gemma 3's single-token ' Yes'/' No', read from the
+tied LM head."""
 import torch
 from transformers import AutoTokenizer, AutoModelForCausalLM
 from layerwise_adapter.models.backbones import smollm2_dir, gemma3_dir
@@ -8,14 +9,16 @@ from layerwise_adapter.preference.model import PreferenceModel, PrefConfig
 PROMPT = 'User liked: "Star Wars (1977)".\nUser disliked: "Sabrina (1995)".\nWill the user like "Fargo (1996)"? Answer:'
 
 def test_answer_tokens_of_the_real_tokenizers():
-    "Each tokenizer's ' Yes' and ' No' are single tokens that follow 'Answer:' unchanged; Gemma adds <bos>, SmolLM2 nothing."
+    """Each tokenizer's ' Yes' and ' No' are single tokens that follow 'Answer:' unchanged; Gemma adds <bos>, SmolLM2
+    nothing."""
     for src, want, specials in ((smollm2_dir, dict(no=2838, yes=9230, variant=' Yes'), ([], [])),
                                 (gemma3_dir, dict(no=2301, yes=8438, variant=' Yes'), ([2], []))):
         tok = AutoTokenizer.from_pretrained(src())
         assert answer_token_ids(tok) == want
         assert special_tokens_around(tok) == specials
         for w, i in ((' Yes', want['yes']), (' No', want['no'])):
-            assert tok(PROMPT + w, add_special_tokens=False)['input_ids'] == tok(PROMPT, add_special_tokens=False)['input_ids'] + [i]
+            ids = lambda text: tok(text, add_special_tokens=False)['input_ids']
+            assert ids(PROMPT + w) == ids(PROMPT) + [i]
 
 def test_smollm2_answer_logits_are_the_causal_lm_logits():
     "The base model's last state through the tied token table gives the logits of Hugging Face's LlamaForCausalLM."
