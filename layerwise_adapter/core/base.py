@@ -59,6 +59,7 @@ def cache_dir(*parts:str, # sub-folders inside the cache
     p.mkdir(parents=True, exist_ok=True)
     return p
 
+# %% ../../nbs/00_core.ipynb #9573fbbf
 @contextlib.contextmanager
 def temp_cache():
     "A fresh, empty cache as `$LAYERWISE_ADAPTER_CACHE` inside a `with` block (yields its path), deleted afterwards."
@@ -146,6 +147,7 @@ def log_data_file(path:str|Path, # a data file that was read
     with open(log, 'a', encoding='utf-8') as f:
         f.write(json.dumps(dict(path=str(Path(path).resolve()), md5=md5)) + '\n')
 
+# %% ../../nbs/00_core.ipynb #69476692
 def read_data_log(log:str|Path, # a log written by `log_data_file`
                  )->dict[str, str]:
     "path -> md5 of every data file in the log, sorted by path (empty if there is no log)."
@@ -174,6 +176,7 @@ def git_state(path:str|Path, # a file or folder inside a git checkout
     changed = [l[3:] for l in st.stdout.splitlines() if l.strip()] if st.returncode == 0 else []
     return dict(commit=head.stdout.strip(), dirty=bool(changed) if st.returncode == 0 else None, changed=changed[:20])
 
+# %% ../../nbs/00_core.ipynb #ad8c2137
 def provenance(repo:str|Path, # a folder inside the checkout that holds the notebooks
                data_log:str|Path|None=None, # the run's data log (`log_data_file`)
               )->dict:
@@ -206,6 +209,7 @@ def relative_depth(n_layers:int, # number of layers L (>= 2)
     if n_layers < 2: raise LWAError(f"relative depth needs at least 2 layers, got {n_layers}")
     return np.arange(n_layers)/(n_layers - 1)
 
+# %% ../../nbs/00_core.ipynb #6da0b700
 def depth_band(depth:np.ndarray, # relative depths, see `relative_depth`
                band:tuple, # closed interval (low, high)
               )->np.ndarray:

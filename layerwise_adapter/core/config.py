@@ -46,6 +46,7 @@ class DictConfig:
             raise LWAError(f"{cls.__name__}.from_json: the file holds a {name}")
         return cls.from_dict(d)
 
+# %% ../../nbs/01_config.ipynb #39d5fe39
 def check_types(cfg):
     "LWAError unless every field of the dataclass `cfg` has the type of its default (ints are accepted for floats)."
     for f in fields(cfg):

@@ -35,6 +35,7 @@ def dataset_names()->list[str]:
     "The names `load_dataset` accepts (`amazon-<Category>` stands for any category of the 2018 release)."
     return [*MOVIELENS, *(f'amazon-{c}' for c in AMAZON_CATEGORIES), 'amazon-<Category>', 'synthetic']
 
+# %% ../../nbs/02_dataset.ipynb #8ed89219
 def _amazon_category(cat:str, # category as given after `amazon-`
                     )->str|None:
     "The canonical category name (matched to the known ones ignoring case), else `cat` if it looks like one, else None."
@@ -211,6 +212,7 @@ def synthetic_steps(n_items:int, # catalogue size
         raise LWAError(f"synthetic: n_items={n_items} allows only {len(steps)} groups, not {n_groups}")
     return steps
 
+# %% ../../nbs/02_dataset.ipynb #e55f8efd
 def synthetic_dataset(n_users:int=200, # number of users
                       n_items:int=100, # number of items
                       seq_len:int=20, # interactions per user

@@ -30,6 +30,7 @@ def read_table(path:Path, # a .csv, .tsv or .parquet file
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as e:
         raise LWAError(f"{path}: cannot read it as a table ({type(e).__name__}: {str(e).splitlines()[0]})") from None
 
+# %% ../../nbs/05_files.ipynb #3a04180e
 def require_columns(df:pd.DataFrame, # a table
                     wanted:dict, # role -> column name, e.g. {'user': 'userId'}
                     path:Path, # its file, for messages
@@ -65,6 +66,7 @@ def read_item_texts(path:Path, # a table of items
     require_columns(df, {'item': item, 'text': text}, path)
     return {k: str(v) for k, v in zip(df[item].tolist(), df[text].fillna('').tolist()) if str(v).strip()}
 
+# %% ../../nbs/05_files.ipynb #d61a6a88
 def read_interactions(path:str|Path, # a CSV, TSV or Parquet file, one interaction a row
                       user:str='user', item:str='item', timestamp:str='timestamp', # its column names
                       rating:str|None=None, # its rating column, if any (every interaction counts 1.0 otherwise)

@@ -30,6 +30,7 @@ def load_dataset(name:str|Path, # 'ml-100k', 'ml-1m', 'ml-latest-small', 'amazon
     if kind == 'synthetic': return fn(**kwargs)
     return fn(key, data_dir, **kwargs)
 
+# %% ../../nbs/06_load.ipynb #c7b317aa
 def data_stats(name:str, # data set name
                data_dir:str|Path|None=None, # local data folder
                tie_break:str='random', # tie rule of the leave-one-out split

@@ -146,6 +146,7 @@ def usable_title(t, # a metadata title
     return (isinstance(t, str) and bool(t.strip())
             and not re.search(r'[<>{}]|^\s*var |getElementById|\.a-size-', t) and len(t) < 400)
 
+# %% ../../nbs/04_readers.ipynb #aa4eee7f
 def meta_text(m:dict, # one metadata record
              )->tuple[int,str]:
     "(quality, text) of a product: 3 title, 2 description (+ category), 1 category/brand, 0 nothing usable."
@@ -159,6 +160,7 @@ def meta_text(m:dict, # one metadata record
     if cats or brand: return 1, ' '.join(x for x in (cats, f'by {brand}' if brand else '') if x)
     return 0, ''
 
+# %% ../../nbs/04_readers.ipynb #ecd87c1c
 _STARS = re.compile(r'^\s*(one|two|three|four|five|[1-5])\s+stars?\W*$', re.I)
 
 def review_text(styles:Counter, # style string -> count

@@ -65,6 +65,7 @@ def check_url(url:str, # a URL a loader is about to fetch
            else 'use an https:// URL')
     raise LWAError(f"refusing to download {url}: only https:// (or a file:// mirror) is fetched ({why})")
 
+# %% ../../nbs/03_sources.ipynb #4c4c6d64
 def fetch(url:str, # https:// or file:// URL (http:// only with verify=False)
           dest:str|Path, # file to write (the caller makes it atomic)
           verify:bool=True, # refuse plain http:// (also after a redirect)
@@ -96,6 +97,7 @@ def content_digests(path:str|Path, # a file
         raise LWAError(f"{path}: not a valid gzip file, or truncated ({e})") from e
     return dict(md5=md5.hexdigest(), sha256=sha.hexdigest(), lines=n)
 
+# %% ../../nbs/03_sources.ipynb #2bb0c66d
 def check_sha256(path:Path, # file to check
                   key:str, # its key in FILE_SHA256, e.g. 'ml-100k/u.data'
                   sha256:str|None=None, # its content sha256, if already computed
@@ -192,6 +194,7 @@ def movielens_files(name:str, # 'ml-100k', 'ml-1m' or 'ml-latest-small'
         break
     return paths
 
+# %% ../../nbs/03_sources.ipynb #9484bc9e
 def amazon_files(cat:str, # category, e.g. 'Gift_Cards'
                  data_dir:str|Path|None=None, # local data folder; None: $LAYERWISE_ADAPTER_DATA, else the cache
                  verify:bool=True, # verify checksums of downloads

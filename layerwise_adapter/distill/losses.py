@@ -26,6 +26,7 @@ def window_key(window, # (items, k) pair or item array
     return hashlib.blake2b(np.asarray(items, dtype=np.int64).tobytes() + int(k).to_bytes(8, 'little'),
                            digest_size=16).digest()
 
+# %% ../../nbs/25_losses.ipynb #c59b29ba
 def _pad_to(t:torch.Tensor, dims:tuple, size:int)->torch.Tensor:
     "Zero-pad `t` at the end of each dim in `dims` to `size`."
     pad = [0, 0] * t.dim()
@@ -180,6 +181,7 @@ def hidden_loss(s:torch.Tensor, # student states [N, H], projected to the teache
     if kind == 'slmrec': return cos + 0.1 * (s - t).norm(dim=-1)
     raise LWAError(f"unknown hidden loss {kind!r}: use one of {HIDDEN_LOSSES}")
 
+# %% ../../nbs/25_losses.ipynb #f9b99066
 def soft_kl(s_logits:torch.Tensor, # student scores [N, I]
             temperature:float, # T
             t_logits:torch.Tensor|None=None, # teacher scores [N, I]
@@ -193,6 +195,7 @@ def soft_kl(s_logits:torch.Tensor, # student scores [N, I]
     else: lt, ls = F.log_softmax(t_topv.float() / temperature, -1), ls.gather(-1, t_topi)
     return (lt.exp() * (lt - ls)).sum() * temperature ** 2
 
+# %% ../../nbs/25_losses.ipynb #15ac3262
 def attention_kl(s:torch.Tensor, # student attention rows [N, heads_s, T] (probabilities over keys)
                  t:torch.Tensor, # teacher attention rows [N, heads_t, T]
                 )->torch.Tensor:

@@ -208,6 +208,7 @@ def save_student(student:SeqRecommender, # a student (or any recommender)
     os.replace(tmp, path)
     return path
 
+# %% ../../nbs/24_mapping.ipynb #e39e88ac
 def load_student(path:str|Path, # a folder written by `save_student`
                 )->SeqRecommender:
     "The student saved in `path`, in eval mode, with `kept_layers`, `random_init` and `teacher_key` attributes."
@@ -336,6 +337,7 @@ def layer_mapping(kind:str, # one of MAPPINGS
     if kind == 'random': return sorted(np.random.default_rng(seed).choice(n_layers, k, replace=False).tolist())
     raise LWAError(f"unknown mapping {kind!r}: use one of {MAPPINGS}")
 
+# %% ../../nbs/24_mapping.ipynb #50c8511b
 def check_mapping(mapping, # teacher layer per student layer
                   n_layers:int, # the teacher's layers L
                   k:int, # the student's layers
@@ -362,6 +364,7 @@ def fisher_weights(fisher, # per-layer Fisher (or any score >= 0) of the matched
     z = np.exp(z - z.max())
     return len(f) * z / z.sum()
 
+# %% ../../nbs/24_mapping.ipynb #4f4eb2ee
 def layer_weights(kind:str, # one of LAYER_WEIGHTS
                   mapping:list[int], # teacher layer per student layer [k]
                   n_layers:int, # the teacher's layers L

@@ -323,6 +323,7 @@ def peak_memory(fn:Callable, # the call to measure
     return (_torch_cpu_peak(fn),
             "peak CPU tensor memory allocated during the call (torch profiler memory events, net per operator)")
 
+# %% ../../nbs/26_distill_training.ipynb #8d629522
 def scoring_speed(models:dict, # name -> recommender
                   histories:list, # user histories; the first `batch_size` are scored
                   batch_size:int=64, # users scored in one forward pass

@@ -102,6 +102,7 @@ def open_data_of(args)->object:
                          items=args.items, item_text=args.title_col)
     return open_data(name, args.data_dir)
 
+# %% ../../nbs/40_cli.ipynb #80e86622
 def check_model_out(out:str|Path, # where a command is asked to write a model or its layer scores
                    )->Path:
     "`out` if it is new, empty, or a folder lwa wrote (a saved model or layer scores); LWAError otherwise."
@@ -128,6 +129,7 @@ def plot_layer_scores(scores, # `layer_scores`: layer, depth and one column per 
     ax.set_xlabel('layer'); ax.set_ylabel('score, scaled to [0, 1]'); ax.legend(fontsize=8)
     fig.tight_layout(); fig.savefig(path, dpi=120); plt.close(fig)
 
+# %% ../../nbs/40_cli.ipynb #1a8fceca
 def model_command(args)->int:
     "`lwa train`, `layers`, `distill`, `evaluate` or `recommend`: one step of `workflow.steps` each."
     from layerwise_adapter.workflow import steps
@@ -154,6 +156,7 @@ def model_command(args)->int:
     else: recommend_command(args, steps, model, data)
     return 0
 
+# %% ../../nbs/40_cli.ipynb #12eb759a
 def recommend_command(args, steps, model, data):
     "Print one JSON line per user: their top items with titles and scores."
     users = list(args.user)
@@ -193,6 +196,7 @@ def hypothesis_command(args)->int:
         ok &= s['ok']
     return 0 if ok else 1
 
+# %% ../../nbs/40_cli.ipynb #20cc9c10
 def main(argv:list[str]|None=None)->int:
     "Entry point of `lwa`; exit status 2 for a user error, 1 for a failed run, 130 after Ctrl-C, 143 after SIGTERM."
     args = build_parser().parse_args(argv)

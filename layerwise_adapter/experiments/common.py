@@ -60,6 +60,7 @@ def teacher_section(stage:TeacherStage, # the stage
         ),
     )
 
+# %% ../../nbs/33_common.ipynb #b45ac7cf
 def no_verdict_report(name:str, # hypothesis, e.g. 'H1'
                       question:str, # its question, for the title
                       profile:str, # the run's profile

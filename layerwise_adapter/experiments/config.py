@@ -51,6 +51,7 @@ def check_constraint(name:str, # the parameter
     if 'items' in spec: check_constraint(f'{name} items', spec['items'], src, _ITEM_KEYS)
     return spec
 
+# %% ../../nbs/30_config.ipynb #e0738656
 def allowed_text(spec:dict)->str:
     "What `spec` allows, in words."
     parts = [f"{w} {spec[k]}" for k, (w, _) in _BOUNDS.items() if k in spec]
@@ -58,6 +59,7 @@ def allowed_text(spec:dict)->str:
            ([f"a match of {spec['pattern']}"] if 'pattern' in spec else [])
     return ' and '.join(parts + ([' or '.join(alts)] if alts else []))
 
+# %% ../../nbs/30_config.ipynb #ad568aac
 def items_problem(value, # a comma-separated list
                   spec:dict, # its constraint, with `items`
                  )->str|None:
@@ -77,6 +79,7 @@ def items_problem(value, # a comma-separated list
         if why := value_problem(v, spec['items']): return f"has item {it!r}, but each item {why}"
     return None
 
+# %% ../../nbs/30_config.ipynb #c5ccf336
 def value_problem(value, # a parameter value (already of its declared type)
                   spec:dict, # its constraint
                  )->str|None:
@@ -157,6 +160,7 @@ def describe(cls:HypothesisConfig)->pd.DataFrame:
         ]
     )
 
+# %% ../../nbs/30_config.ipynb #e5a295dd
 @patch(cls_method=True)
 def from_namespace(cls:HypothesisConfig,
                    ns:dict, # e.g. a notebook's `globals()` after its parameters cell

@@ -38,6 +38,7 @@ def size_matched(spec:str, # the backbone to cut (e.g. 'smollm2-135m')
     return dict(spec=f'{spec}@{k}' if cut else spec, k=k, of_layers=a.n_layers, non_embedding=got, target=target,
                 target_non_embedding=want)
 
+# %% ../../nbs/37_families.ipynb #ee10b944
 def comparison_backbones(hypothesised:str, # the backbone of the family the hypothesis is about (e.g. 'smollm2-135m')
                          others:list[str], # one pretrained backbone of each other family
                          random_copies:list[str]=(), # backbones also trained from a random initialisation
@@ -111,8 +112,10 @@ def parse_shots(shots:str, # comma-separated few-shot sizes; 'all' means every t
         else: raise LWAError(f"few-shot size {s!r}: use positive integers or 'all'")
     return out
 
+# %% ../../nbs/37_families.ipynb #182c8907
 def shots_label(n:int)->str: return 'all' if n == 0 else str(n)
 
+# %% ../../nbs/37_families.ipynb #3033cd0f
 def preference_runs(split:PrefSplit, # the preference split
                     names:list[str], # item names
                     backbones:list[str], # backbone names
@@ -143,6 +146,7 @@ def preference_runs(split:PrefSplit, # the preference split
                                     test_seconds=rec['test_seconds'], test_examples=rec['test_examples']))
     return pd.concat(preds, ignore_index=True), pd.DataFrame(records)
 
+# %% ../../nbs/37_families.ipynb #1c1c43b6
 def preference_scores(preds:pd.DataFrame, # from `preference_runs`
                       task:str='preference', # 'preference' (AUC) or 'rating' (RMSE)
                      )->pd.DataFrame:
@@ -184,6 +188,7 @@ def family_tests(per_user:pd.DataFrame, # from `next_item_runs`: backbone, seed,
     t['verdict'] = [margin_verdict(m, p, pb, alpha) for m, p, pb in zip(t.mean_diff, t.p_holm, t.p_below_holm)]
     return t, all_of(list(t.verdict))
 
+# %% ../../nbs/37_families.ipynb #2ef129e9
 def auc_tests(preds:pd.DataFrame, # from `preference_runs`
               hypothesised:str, # the hypothesised backbone
               others:dict, # backbone -> family
@@ -228,6 +233,7 @@ def next_item_quality(next_item:pd.DataFrame, # per-user metrics from `next_item
     q.columns = [f'{m}' if s == 'mean' else f'{m}_sd' for m, s in q.columns]
     return q.reset_index()
 
+# %% ../../nbs/37_families.ipynb #e65cad53
 def quality_cost_table(backbones:pd.DataFrame, # from `comparison_backbones`
                        costs:pd.DataFrame, # from `cost.measure_costs` (facts and measured seconds)
                        next_item:pd.DataFrame|None=None, # per-user metrics from `next_item_runs`
@@ -298,6 +304,7 @@ def plot_quality_cost(table:pd.DataFrame, # from `quality_cost_table`
     if path is not None: fig.savefig(path, dpi=120)
     return fig
 
+# %% ../../nbs/37_families.ipynb #57692839
 def plot_few_shot(scores:pd.DataFrame, # from `preference_scores`
                   path:str|Path|None=None, # where to save the figure (PNG)
                  ):

@@ -136,6 +136,7 @@ def plot_ablation(drops:pd.DataFrame, # `layer_study`'s drops
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/34_h1.ipynb #5b26b44e
 LAYER_PANELS = ['probe_MRR', 'probe_gain_NDCG@10', 'block_influence', 'angular_distance', 'effective_rank',
                 'twonn_dimension', 'attention_entropy']
 

@@ -46,6 +46,7 @@ def parse_budgets(cfg:H2Config)->list[float]:
     "The students' budgets (fractions of the layers kept), the deciding one first."
     return [float(b) for b in cfg.budgets.split(',') if b.strip()]
 
+# %% ../../nbs/35_h2.ipynb #45617dbc
 def parse_methods(cfg:H2Config)->list[str]:
     "The selection methods, in the order given."
     return [m.strip() for m in cfg.methods.split(',') if m.strip()]
@@ -71,12 +72,14 @@ def fisher_windows(windows:list, # every training window
     rng = np.random.default_rng(seed)
     return [windows[i] for i in rng.choice(len(windows), min(n, len(windows)), replace=False)]
 
+# %% ../../nbs/35_h2.ipynb #2dc5af2f
 def batches_of(windows:list, # windows
                size:int, # windows per batch
               )->list[list]:
     "`windows` in consecutive batches of `size` (the last may be shorter)."
     return [windows[i:i+size] for i in range(0, len(windows), size)]
 
+# %% ../../nbs/35_h2.ipynb #25166a66
 def timed(f, *args, **kwargs)->tuple:
     "`f(*args, **kwargs)` and the seconds it took."
     t0 = time.time()
@@ -101,6 +104,7 @@ def fisher_study(run:Run, # a started run whose teacher passed its gate
     tables = [layer_fisher_table(f_emp, L, 'empirical'), layer_fisher_table(f_true, L, 'true'), block]
     return dict(tables=tables, timings=timings)
 
+# %% ../../nbs/35_h2.ipynb #a2b03dcc
 def rival_scores(run:Run, # a started run whose teacher passed its gate
                  fwins:list, # the Fisher's training windows, also those of the gradient scores
                 )->dict:
@@ -147,6 +151,7 @@ def correlation_table(wide:pd.DataFrame, # layer x metric, with the TRUTH column
                          partial_spearman=pc['rho'], partial_p=pc['p']))
     return pd.DataFrame(rows).sort_values('spearman', ascending=False)
 
+# %% ../../nbs/35_h2.ipynb #16b251ab
 def versus_rivals(wide:pd.DataFrame, # layer x metric, with the TRUTH and FISHER columns
                   n_boot:int, # bootstrap resamples
                   seed:int, # their seed
@@ -192,6 +197,7 @@ def heal_config(run:Run, # a started run
     return dataclasses.replace(run.stage.spec.train, epochs=cfg.heal_epochs, windows='random',
                                windows_per_user=cfg.heal_windows, patience=0, checkpoint_steps=0, seed=cfg.seed)
 
+# %% ../../nbs/35_h2.ipynb #200b0ae6
 def student_study(run:Run, # a started run whose teacher passed its gate
                   budgets:list[float], # `parse_budgets`
                   methods:list[str], # `parse_methods`
@@ -226,12 +232,14 @@ def student_names(groups:pd.DataFrame, # `coinciding` rows of every budget: name
     "(budget, method) -> the name of the student that stands for that method's selection."
     return {(r.budget, m): r.name for r in groups.itertuples() for m in r.methods}
 
+# %% ../../nbs/35_h2.ipynb #eeacd14b
 def random_draws(name_of:dict, # `student_names`
                  budget:float, # a budget
                 )->list[str]:
     "The student of each random draw at `budget` (repeated where draws coincide), in the draws' name order."
     return [name_of[k] for k in sorted(name_of) if k[0] == budget and k[1].startswith('random-')]
 
+# %% ../../nbs/35_h2.ipynb #fa86520d
 def student_rr(per_user:pd.DataFrame, # students' per-user metrics: budget, student, healed, user, MRR
                name_of:dict, # `student_names`
                budget:float, # the budget
@@ -246,6 +254,7 @@ def student_rr(per_user:pd.DataFrame, # students' per-user metrics: budget, stud
             columns=draws).mean(1)
     return d[d.student == name_of[(budget, method)]].set_index('user').MRR
 
+# %% ../../nbs/35_h2.ipynb #bfb64dd6
 def realistic_difference(per_user:pd.DataFrame, # students' per-user metrics
                          name_of:dict, # `student_names`
                          budget:float, # the budget
@@ -269,6 +278,7 @@ def deciding_table(d1:dict, # test 1: `partial_spearman`
         dict(test='2. Fisher student - mean random student (RR)', estimate=d2['mean'], ci_low=d2['ci_low'],
              ci_high=d2['ci_high'], p=d2['p'], p_holm=p_holm['d2'], verdict=verdicts[1])])
 
+# %% ../../nbs/35_h2.ipynb #8fc8e84b
 def decision_study(run:Run, # a started run whose teacher passed its gate
                    budgets:list[float], # `parse_budgets`: the first decides test 2
                    wide:pd.DataFrame, # `score_study`'s layer x metric table
@@ -297,6 +307,7 @@ def student_comparisons(methods:list[str], # `parse_methods`
     return [(m, ref) for m in methods if m != 'random' for ref in ('random', 'drop_last')
             if m != ref and not (ref == 'drop_last' and 'drop_last' not in methods)]
 
+# %% ../../nbs/35_h2.ipynb #ae8665f6
 def student_tests(per_user:pd.DataFrame, # students' per-user metrics
                   name_of:dict, # `student_names`
                   budgets:list[float], # `parse_budgets`
@@ -323,6 +334,7 @@ def test_controls(run:Run, # a started run whose teacher passed its gate
     t, spec = run.stage.test, run.stage.spec
     return t[(t.tie_seed == spec.tie_seeds[0]) & (t.protocol == 'full') & t.user.isin(users)]
 
+# %% ../../nbs/35_h2.ipynb #2f5dc5a4
 def students_summary(per_user:pd.DataFrame, # students' per-user metrics: budget, student, healed, user, metrics
                      groups:pd.DataFrame, # `coinciding` rows of every budget
                      ctrl:pd.DataFrame, # `test_controls`
@@ -380,6 +392,7 @@ def plot_agreement(corr:pd.DataFrame, # `correlation_table`
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/35_h2.ipynb #9dde2c96
 def plot_fisher_by_layer(scores:pd.DataFrame, # `score_study`'s tidy scores
                         ):
     "The ablation truth, the empirical and the true Fisher against the layer."
@@ -390,6 +403,7 @@ def plot_fisher_by_layer(scores:pd.DataFrame, # `score_study`'s tidy scores
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/35_h2.ipynb #1b586551
 def plot_students(per_user:pd.DataFrame, # students' per-user metrics
                   ctrl:pd.DataFrame, # `test_controls`
                   n_budgets:int, # how many budgets (dodged when more than one)

@@ -37,6 +37,7 @@ def parse_items(s:str, # a comma-separated list
     "The stripped, non-empty items of a comma-separated string."
     return [x.strip() for x in s.split(',') if x.strip()]
 
+# %% ../../nbs/36_h3.ipynb #ddaf2532
 def parse_lists(cfg:H3Config, # the parameters
                )->dict:
     "The list-valued parameters as lists; `mapping_budgets` defaults to every budget."
@@ -79,6 +80,7 @@ def base_distill_config(cfg:H3Config, # the parameters
                          hidden_loss=cfg.hidden_loss, positions=cfg.positions, fisher_tau=cfg.fisher_tau,
                          dynamic_every=cfg.dynamic_every, cache='disk', mapping=cfg.base_mapping)
 
+# %% ../../nbs/36_h3.ipynb #a1caf4c1
 def control_config(control:str, # ce_only, logit_only or pruned_healed
                    base:DistillConfig, # `base_distill_config`
                   )->DistillConfig|None:
@@ -88,6 +90,7 @@ def control_config(control:str, # ce_only, logit_only or pruned_healed
     if control == 'pruned_healed': return None
     raise LWAError(f"unknown control {control!r}")
 
+# %% ../../nbs/36_h3.ipynb #54cbd921
 def arm_list(lists:dict, # `parse_lists`
              base:DistillConfig, # `base_distill_config`
             )->list[tuple]:
@@ -102,6 +105,7 @@ def arm_list(lists:dict, # `parse_lists`
         arms += [(b, 'control', c, control_config(c, base)) for c in lists['controls']]
     return arms
 
+# %% ../../nbs/36_h3.ipynb #146cb32d
 def arms_table(arms:list, # `arm_list`
                n_layers:int, # the teacher's layers
               )->pd.DataFrame:
@@ -119,6 +123,7 @@ def train_configs(run:Run, # a started run
                                   patience=0, checkpoint_steps=0)
     return dtc, heal_tc
 
+# %% ../../nbs/36_h3.ipynb #aedda779
 def layer_weight_rows(r:dict, # what `distill` returned
                       mapping:list, # teacher layer per student layer
                       b:float, arm:str, s:int, # the budget, arm and seed
@@ -151,6 +156,7 @@ def healed_seed(run:Run, # a started run whose teacher passed its gate
                teacher_seconds=0.0)
     return pu.assign(budget=b, family=family, arm=name, seed=s), row, []
 
+# %% ../../nbs/36_h3.ipynb #6088a498
 def distilled_seed(run:Run, # a started run whose teacher passed its gate
                    test, # the test users (`EvalData`)
                    fisher:list, # the teacher's per-layer Fisher
@@ -228,6 +234,7 @@ def teacher_controls(stage, # the teacher stage
     t = stage.test
     return t[(t.tie_seed == stage.spec.tie_seeds[0]) & (t.protocol == 'full') & t.user.isin(test.users)]
 
+# %% ../../nbs/36_h3.ipynb #cae9fbd0
 def seed_mean_rr(per_user:pd.DataFrame, # the students' per-user metrics
                  b:float, # a budget
                  arm:str, # an arm
@@ -281,6 +288,7 @@ def arm_summary(per_user:pd.DataFrame, # the students' per-user metrics
     cost = runs.groupby(['budget', 'arm'], sort=False)[list(COST_COLUMNS)].mean().reset_index()
     return by_seed, summ.merge(cost, on=['budget', 'arm'], how='left')
 
+# %% ../../nbs/36_h3.ipynb #38df9080
 def arm_tests(per_user:pd.DataFrame, # the students' per-user metrics
               summ:pd.DataFrame, # `arm_summary`'s per-arm table
               budgets:list, # the budgets
@@ -308,6 +316,7 @@ def student_records(summ:pd.DataFrame, # `arm_summary`'s per-arm table
                  speedup=r.speedup, optimiser_steps=r.optimiser_steps, targets_seen=r.targets_seen, seconds=r.seconds)
             for _, r in summ.iterrows()]
 
+# %% ../../nbs/36_h3.ipynb #93d80845
 def controls_table(ctrl:pd.DataFrame, # `teacher_controls`
                    teacher_ndcg:float, # the teacher's test NDCG@10
                   )->pd.DataFrame:
@@ -316,6 +325,7 @@ def controls_table(ctrl:pd.DataFrame, # `teacher_controls`
     t['ndcg10_ratio_to_teacher'] = t['NDCG@10'] / teacher_ndcg
     return t
 
+# %% ../../nbs/36_h3.ipynb #e851ed33
 def arm_targets(summ:pd.DataFrame, # `arm_summary`'s per-arm table
                 b0:float, # the first budget
                 speedup_of:dict, # budget -> speedup
@@ -365,6 +375,7 @@ def plot_quality(by_seed:pd.DataFrame, # `arm_summary`'s metrics per arm and see
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/36_h3.ipynb #f0057641
 def plot_layer_weights(weights:pd.DataFrame, # `arm_runs`' layer weights
                        budgets:list, # the budgets
                        base_mapping:str, # the weight strategies' mapping
@@ -396,6 +407,7 @@ def arm_note(cfg:H3Config, # the parameters
             f"{', '.join(mappings) or f'none besides {cfg.base_mapping}'} with uniform weights at "
             f"{at}; controls {', '.join(lists['controls']) or 'none'}")
 
+# %% ../../nbs/36_h3.ipynb #23d23d58
 def sensitivity(decision:pd.DataFrame, # `deciding_tests`' table
                 margin:float, # the realistic difference
                )->str:
@@ -404,6 +416,7 @@ def sensitivity(decision:pd.DataFrame, # `deciding_tests`' table
                      f"{fmt(r.power, 2)} at {fmt(margin)}; power {fmt(r.power_below, 2)} to show a gain below that "
                      f"margin when there is none" for r in decision.itertuples())
 
+# %% ../../nbs/36_h3.ipynb #bbe3e6b8
 def training_note(cfg:H3Config, # the parameters
                   run_row, # a distilled student's run row
                   mixed_precision, # the teacher's training precision

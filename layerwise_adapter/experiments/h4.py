@@ -35,6 +35,7 @@ def parse_names(s:str, # a comma-separated list
     "The names of a comma-separated list, blanks dropped."
     return [x.strip() for x in s.split(',') if x.strip()]
 
+# %% ../../nbs/39_h4.ipynb #4a570e49
 def parse_lists(cfg:H4Config, # the parameters
                )->dict:
     "The list-valued parameters: other families, random copies, seeds, few-shot sizes, and the size that is tested."
@@ -53,6 +54,7 @@ def matched_backbone(cfg:H4Config, # the parameters
     if matched and matched['spec'] == cfg.hypothesised: matched = None    # already the size of the other
     return matched
 
+# %% ../../nbs/39_h4.ipynb #6e13bb66
 def other_families(family_of:dict, # backbone -> family
                    hypothesised:str, # the Llama-family backbone
                    others:list[str], # the other families' backbones
@@ -80,6 +82,7 @@ def preference_setup(run:Run, # a started run whose teacher passed its gate
     test = sample_examples(split.test, cfg.test_examples, cfg.seed)
     return dict(pcfg=pcfg, ptc=ptc, split=split, names=names, test=test)
 
+# %% ../../nbs/39_h4.ipynb #44c9650a
 def cost_batches(prompts:list[str], # the test prompts
                  sequences:list, # the training sequences (arrays of item ids)
                  max_len:int, # the next-item model's window
@@ -110,6 +113,7 @@ def cost_requests(run:Run, # a started run whose teacher passed its gate
                  n_items=stage.split.n_items, windows=windows, seq_precision=stage.spec.train.mixed_precision,
                  repeats=cfg.cost_repeats, warmup=int(cfg.cost_repeats > 1)) for b in backbones]
 
+# %% ../../nbs/39_h4.ipynb #2662cc3f
 def backbone_study(run:Run, # a started run whose teacher passed its gate
                    lists:dict, # `parse_lists`
                   )->dict:
@@ -136,6 +140,7 @@ def trained(bk:pd.DataFrame, # `comparison_backbones`
     "The backbones trained on a task: all of them with the controls, else the hypothesised and other-family ones."
     return list(bk.backbone) if controls else list(bk[bk.role.isin(['hypothesised', 'other family'])].backbone)
 
+# %% ../../nbs/39_h4.ipynb #1002adae
 def next_item_summary(per_user:pd.DataFrame, # `next_item_runs`' per-user metrics
                      )->pd.DataFrame:
     "Mean test MRR, NDCG@10 and HR@10 per backbone and protocol (full, sampled [Krichene2020]): mean and sd over seeds."
@@ -155,6 +160,7 @@ def next_item_study(run:Run, # a started run whose teacher passed its gate
     run.tables.update(next_item_summary=summary, next_item_records=records)
     return dict(per_user=per_user, records=records, summary=summary)
 
+# %% ../../nbs/39_h4.ipynb #8cce8838
 def decision_study(run:Run, # a started run whose teacher passed its gate
                    per_user:pd.DataFrame, # `next_item_runs`' per-user metrics
                    others:dict, # other-family backbone -> family
@@ -173,6 +179,7 @@ def few_shot_table(scores:pd.DataFrame, # `preference_scores`
     "Test AUC per backbone (rows) and few-shot size (columns): mean and sd over seeds."
     return scores.groupby(['backbone', 'shots']).AUC.agg(['mean', 'std']).unstack('shots').round(4)
 
+# %% ../../nbs/39_h4.ipynb #f0660e26
 def preference_study(run:Run, # a started run whose teacher passed its gate
                      s:dict, # `backbone_study`
                      lists:dict, # `parse_lists`
@@ -205,6 +212,7 @@ def control_pairs(bk:pd.DataFrame, # `comparison_backbones`
     if matched: pairs.append((matched['spec'], target, 'size-matched Llama - other family'))
     return pairs
 
+# %% ../../nbs/39_h4.ipynb #35a6adc0
 def control_tests(pairs:list[tuple], # `control_pairs`
                   per_user:pd.DataFrame, # `next_item_runs`' per-user metrics
                   preds:pd.DataFrame, # `preference_runs`' per-example scores
@@ -226,6 +234,7 @@ def control_tests(pairs:list[tuple], # `control_pairs`
                              ci_high=t.ci_high[0], p=t.p_boot[0]))
     return pd.DataFrame(rows, columns=CONTROL_COLUMNS)
 
+# %% ../../nbs/39_h4.ipynb #27fa6696
 def control_study(run:Run, # a started run whose teacher passed its gate
                   s:dict, # `backbone_study`, `next_item_study` (as 'next') and `preference_study` (as 'pref')
                   lists:dict, # `parse_lists`
@@ -269,6 +278,7 @@ def quality_study(run:Run, # a started run whose teacher passed its gate
     run.tables['quality_cost'] = table
     return table
 
+# %% ../../nbs/39_h4.ipynb #3fc7b51d
 def time_axis(table:pd.DataFrame, # `quality_cost_table`
              )->tuple[str, str]:
     "The training-time column of the quality-against-time figure and its label: per epoch where two backbones have it."
@@ -294,6 +304,7 @@ def family_line(decision:pd.DataFrame, # `family_tests`
                      f"margin {r.margin:.4f}, Holm p = {r.p_below_holm:.3g}; {r.verdict}"
                      for r in decision.itertuples())
 
+# %% ../../nbs/39_h4.ipynb #6bd128fd
 def flat_columns(t:pd.DataFrame, # a table with two-level columns
                  name, # (top, bottom) -> the column's name
                 )->pd.DataFrame:
@@ -309,6 +320,7 @@ def pref_info(info:dict, # `PrefSplit.info`
     return (f"{info['n_train']} training, {info['n_valid']} validation and {info['n_test']} test examples "
             f"(liked: {info['liked_train']:.1%}, {info['liked_valid']:.1%}, {info['liked_test']:.1%})")
 
+# %% ../../nbs/39_h4.ipynb #0112d900
 def pref_recipe(cfg:H4Config, # the parameters
                 pcfg:PrefConfig, # the preference recipe
                )->str:
@@ -318,6 +330,7 @@ def pref_recipe(cfg:H4Config, # the parameters
             f"and cosine decay, early stopping on validation AUC (patience {cfg.pref_patience}), {cfg.pref_precision} "
             f"mixed precision, prompts of at most {cfg.max_tokens} tokens")
 
+# %% ../../nbs/39_h4.ipynb #d88d83f5
 def matched_line(matched:dict|None, # `matched_backbone`
                 )->str:
     "The size-matched model in words, or 'none'."
@@ -326,6 +339,7 @@ def matched_line(matched:dict|None, # `matched_backbone`
             f"{matched['non_embedding']:,} non-embedding parameters against {matched['target']}'s "
             f"{matched['target_non_embedding']:,}")
 
+# %% ../../nbs/39_h4.ipynb #311f193d
 def cost_note(cfg:H4Config, # the parameters
               costs:pd.DataFrame, # `measure_costs`
               seq_precision:str, # the next-item recipe's mixed precision
@@ -387,6 +401,7 @@ def finish(run:Run, # the run
     record('cpu_seconds', time.process_time())
     return finish_run(run, fields, verdict)
 
+# %% ../../nbs/39_h4.ipynb #037f2359
 def run(cfg:H4Config, # the parameters (see `H4Config`)
        )->Run:
     "H4 from start to report: the gated teacher, costs, the next-item task (the verdict), preference task, controls."

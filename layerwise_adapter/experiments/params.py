@@ -21,6 +21,7 @@ def hypothesis_number(name:str)->tuple:
     m = re.match(r'H(\d+)', name)
     return (int(m.group(1)), name) if m else (float('inf'), name)
 
+# %% ../../nbs/31_params.ipynb #db5a66f8
 def available_hypotheses(hdir:Path|None=None)->dict[str, Path]:
     "Hypothesis name (e.g. 'H1') -> its notebook, in the order of their numbers (the order of `lwa run all`)."
     hdir = hypotheses_dir(hdir)
@@ -82,6 +83,7 @@ def parameter_constraints(nb:str|Path, # hypothesis notebook
         return cls.constraints()
     return yaml_constraints(nb, pdir)
 
+# %% ../../nbs/31_params.ipynb #25364155
 def yaml_constraints(nb:Path, # a hypothesis notebook without a config class
                      pdir:Path, # folder of its profiles
                     )->dict:
@@ -103,6 +105,7 @@ def declared_parameters(nb:str|Path, # hypothesis notebook
     if cls is None: return notebook_parameters(nb)
     return {f.name: (f.default, type(f.default).__name__) for f in fields(cls)}
 
+# %% ../../nbs/31_params.ipynb #2b9fca2f
 def profile_layers(nb:Path, # hypothesis notebook
                    profile:str, # profile section of its profile YAML
                    overrides:dict|None, # command-line overrides
@@ -118,6 +121,7 @@ def profile_layers(nb:Path, # hypothesis notebook
     return [('overall.yaml', overall), (f'{pf.name}:{profile}', profs[profile] or {}),
             ('command line', overrides or {})]
 
+# %% ../../nbs/31_params.ipynb #b367f0ef
 def resolve_parameters(nb:str|Path, # hypothesis notebook
                        profile:str='quick', # profile section of the notebook's profile YAML
                        overrides:dict|None=None, # command-line overrides (strings are converted)

@@ -72,6 +72,7 @@ def fmt(v, # a number (or anything else, written with str)
         return f'{v:.{digits}g}'
     return str(v)
 
+# %% ../../nbs/32_runner.ipynb #32415f53
 def template_path(name:str, # hypothesis, e.g. 'H1'
                   hdir:str|Path|None=None, # folder of the hypothesis notebooks
                  )->Path:
@@ -80,6 +81,7 @@ def template_path(name:str, # hypothesis, e.g. 'H1'
     if not p.is_file(): raise LWAError(f"no report template {p}")
     return p
 
+# %% ../../nbs/32_runner.ipynb #af6a0afa
 def render_report(template:str|Path, # a template's text, or its path
                   values:dict, # field -> value (strings are used as they are; numbers through `fmt`)
                  )->str:
@@ -105,6 +107,7 @@ def default_report_dir(name:str, # hypothesis, e.g. 'H1'
         )
     return Path(reports)/name if profile == REPORT_PROFILE else Path(reports)/profile/name
 
+# %% ../../nbs/32_runner.ipynb #811a3485
 def report_title(name:str, # hypothesis, e.g. 'H1'
                  question:str, # the question it asks, or what happened ('run FAILED')
                  profile:str, # the profile of the run
@@ -112,6 +115,7 @@ def report_title(name:str, # hypothesis, e.g. 'H1'
     "The first line of a report, which states its profile: '# H1 (smoke profile): question'."
     return f"# {name} ({profile} profile): {question}"
 
+# %% ../../nbs/32_runner.ipynb #b340be74
 def report_profile(report:str|Path, # a report.md
                   )->str|None:
     "The profile a report's title line states, or None."
@@ -127,6 +131,7 @@ def written_by_lwa(folder:str|Path, # a folder
     except (OSError, ValueError): return False
     return isinstance(s, dict) and {'hypothesis', 'profile', 'ok'} <= set(s)
 
+# %% ../../nbs/32_runner.ipynb #b5c9a30c
 def check_out_dir(out:str|Path, # where a run is asked to write its report
                   protect:list=(), # folders the report folder must not be or contain (e.g. the notebooks)
                   profile:str|None=None, # the run's profile: a report folder of another profile is not replaced
@@ -151,6 +156,7 @@ def check_out_dir(out:str|Path, # where a run is asked to write its report
                        f"choose another folder (reports/{profile}/<H> is the default of the {profile} profile)")
     return out
 
+# %% ../../nbs/32_runner.ipynb #6aff47a4
 def report_folder_profile(folder:Path, # a report folder lwa wrote
                          )->str|None:
     "The profile its `status.json` records, or None (no such file, or not a report)."
@@ -286,6 +292,7 @@ def check_teacher_profiles(params:dict, # the run's resolved parameters
         names = sorted(d) if isinstance(d, dict) else []
         raise LWAError(f"{f} has no teacher profile {params['teacher']!r}; it has {names}")
 
+# %% ../../nbs/32_runner.ipynb #665a9c0c
 def prepare_run(name:str, profile:str, overrides:dict|None, data_dir:str|None, out_dir:str|Path|None,
                 hdir:str|Path|None, # as `run_hypothesis` takes them
                )->tuple:
@@ -412,6 +419,7 @@ def reports_index(root:str|Path, # a reports folder: reports/ or reports/<profil
     ]
     return [_report_row(d, root) for d in sorted(folders, key=lambda d: hypothesis_number(d.name))]
 
+# %% ../../nbs/32_runner.ipynb #93333339
 def write_reports_index(root:str|Path, # a reports folder
                        )->Path:
     "Write `root/README.md`: a table of its reports with verdict, profile, date, run time and teacher key (atomically)."

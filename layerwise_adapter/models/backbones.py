@@ -445,11 +445,13 @@ def family(bb:Backbone)->str:
     t = bb.config.model_type
     return FAMILIES.get(t, t)
 
+# %% ../../nbs/10_backbones.ipynb #85693a56
 def embedding_parameters(model:nn.Module)->int:
     "Parameters of the model's embedding tables (token, position, token-type), each shared tensor counted once."
     seen = {id(m.weight): m.weight.numel() for m in model.modules() if isinstance(m, nn.Embedding)}
     return int(sum(seen.values()))
 
+# %% ../../nbs/10_backbones.ipynb #7dceea9a
 def backbone_facts(bb:Backbone, # a loaded backbone (possibly random or truncated)
                   )->dict:
     "Name, family, parameters (all, embedding, non-embedding; no LoRA adapters), layers, sizes, tuning, weight format."
@@ -467,6 +469,7 @@ def backbone_facts(bb:Backbone, # a loaded backbone (possibly random or truncate
                 vocab=int(bb.input_embeddings().num_embeddings), tuned=tuned, weights=shipped, runs_in=runs,
                 truncated=f'first {keep} layers' if keep else 'no')
 
+# %% ../../nbs/10_backbones.ipynb #c8618a3d
 def layers_for_size(bb:Backbone, # the backbone to cut
                     target:int, # non-embedding parameters to match
                    )->int:

@@ -318,6 +318,7 @@ def collate_windows(windows:list, # (items, k) pairs, or item arrays (every targ
         tgt[i, n-k:n] = torch.tensor(w[1:][n-k:])
     return dict(ids=ids, mask=mask, targets=tgt)
 
+# %% ../../nbs/11_recommender.ipynb #bee332bc
 class NextItemLoss(nn.Module):
     "Summed next-item cross-entropy of a padded batch, `forward(ids, mask, targets)` -> scalar; accelerate prepares it."
     def __init__(self, rec:SeqRecommender): super().__init__(); self.rec = rec

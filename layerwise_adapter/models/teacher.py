@@ -59,6 +59,7 @@ class TeacherSpec:
         return dict(name=self.name, dataset=self.dataset, tie_break=self.tie_break, tie_seeds=list(self.tie_seeds),
                     model=self.model.to_dict(), train=self.train.to_dict(), baselines=self.baselines, gate=self.gate)
 
+# %% ../../nbs/14_teacher.ipynb #09987d13
 def teacher_profiles_path(path:str|Path|None=None, # explicit teacher.yaml
                          )->Path:
     "The shared `teacher.yaml`: `path`, else `profiles/teacher.yaml` beside the hypothesis notebooks."
@@ -68,6 +69,7 @@ def teacher_profiles_path(path:str|Path|None=None, # explicit teacher.yaml
     if not p.is_file(): raise LWAError(f"no teacher profiles at {p}")
     return p
 
+# %% ../../nbs/14_teacher.ipynb #a9f05ac1
 def load_teacher_spec(name:str, # profile section, e.g. 'quick'
                       path:str|Path|None=None, # teacher.yaml (default: beside the hypothesis notebooks)
                      )->TeacherSpec:
@@ -113,6 +115,7 @@ def sasrec_configs(spec:TeacherSpec, # the teacher spec
         out.append((RecConfig.from_dict(m), TrainConfig.from_dict(t), pt))
     return out
 
+# %% ../../nbs/14_teacher.ipynb #49e4faa3
 def tune_baselines(spec:TeacherSpec, # grids and gate metric
                    split, # `data.dataset.LOOSplit`
                    progress:bool=True, # progress bars of SASRec training
@@ -145,6 +148,7 @@ def tune_baselines(spec:TeacherSpec, # grids and gate metric
                              key=key)
     return out
 
+# %% ../../nbs/14_teacher.ipynb #b4ddd61b
 def item_factors(tuned:dict, # from `tune_baselines`
                  kind:str, # 'als' or 'sasrec'
                 ):

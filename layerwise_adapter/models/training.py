@@ -39,6 +39,7 @@ def check_optimiser(cfg, # a training config: epochs, batch_size, grad_accum, lr
     if cfg.schedule not in ('cosine', 'constant'):
         raise LWAError(f"schedule={cfg.schedule!r}: use 'cosine' or 'constant'")
 
+# %% ../../nbs/12_training.ipynb #9259fedc
 @dataclass
 class TrainConfig(DictConfig):
     "How a recommender is trained: windows, optimiser, schedule, early stopping, precision and checkpoints."
@@ -106,6 +107,7 @@ def trainable_state(model:SeqRecommender)->dict:
     "The parameters that training changes (not a frozen backbone), as contiguous CPU tensors."
     return {n: p.detach().cpu().contiguous().clone() for n, p in model.named_parameters() if p.requires_grad}
 
+# %% ../../nbs/12_training.ipynb #66f8772b
 def load_trainable_state(model:SeqRecommender, # the recommender to fill
                          state:dict, # name -> tensor, from `trainable_state`
                         ):
@@ -121,6 +123,7 @@ def load_trainable_state(model:SeqRecommender, # the recommender to fill
     with torch.no_grad():
         for n, t in state.items(): want[n].copy_(t.to(want[n].device, want[n].dtype))
 
+# %% ../../nbs/12_training.ipynb #201491af
 def save_checkpoint(ckpt_dir:Path, model, opt, progress:dict, best:dict|None):
     from safetensors.torch import save_file
     d = ckpt_dir/f"step-{progress['global_step']:08d}"
@@ -139,6 +142,7 @@ def save_checkpoint(ckpt_dir:Path, model, opt, progress:dict, best:dict|None):
     for old in ckpt_dir.glob('step-*'):
         if old.name != d.name: shutil.rmtree(old, ignore_errors=True)
 
+# %% ../../nbs/12_training.ipynb #a64aa26a
 def load_checkpoint(ckpt_dir:Path, model, opt)->tuple[dict, dict|None]|None:
     "Restore weights, optimiser and random state from the latest checkpoint; (progress, best state) or None."
     from safetensors.torch import load_file
@@ -172,6 +176,7 @@ def new_accelerator(tc:TrainConfig, cpu:bool|None):
     if cpu is None: cpu = not torch.cuda.is_available()
     return Accelerator(mixed_precision=tc.mixed_precision, gradient_accumulation_steps=tc.grad_accum, cpu=cpu)
 
+# %% ../../nbs/12_training.ipynb #8747a66c
 def epoch_windows(sequences:list, # per-user chronological train item arrays
                   max_len:int, # model input length
                   tc:TrainConfig, # window mode, stride, seed
@@ -182,11 +187,13 @@ def epoch_windows(sequences:list, # per-user chronological train item arrays
     order = np.random.default_rng((tc.seed, epoch, 1)).permutation(len(wins))
     return [wins[i] for i in order]
 
+# %% ../../nbs/12_training.ipynb #be544199
 def eval_subset(eval_data, n:int, seed:int):
     if not n or n >= len(eval_data.users): return eval_data
     idx = np.sort(np.random.default_rng(seed).choice(len(eval_data.users), n, replace=False))
     return type(eval_data)(eval_data.users[idx], [eval_data.histories[i] for i in idx], eval_data.targets[idx])
 
+# %% ../../nbs/12_training.ipynb #80e9c4a1
 def validation_score(model:SeqRecommender, # the recommender
                      eval_data, # `data.EvalData` of the validation users
                      metric:str='NDCG@10', # metric column of `metrics.evaluate`
@@ -207,6 +214,7 @@ def start_or_resume(ck:Path|None, # checkpoint folder (None: no checkpoints)
     if ck is not None and (got := load_checkpoint(ck, model, opt)) is not None: return got
     return state, None
 
+# %% ../../nbs/12_training.ipynb #4e6da954
 @dataclass
 class FitRun:
     "The moving parts of one `fit` call: prepared accelerator, loss and optimiser, the epochs' windows, progress."
@@ -253,6 +261,7 @@ def optimiser_step(run:FitRun, # the run
         loss_sum += float(loss.detach()) * n_batch / (world * tc.grad_accum)
     return loss_sum
 
+# %% ../../nbs/12_training.ipynb #f2de627d
 def train_epoch(run:FitRun, # the run, at the step where epoch `ep` stands
                 ep:int, # 0-based epoch
                 progress:bool, # a progress bar
@@ -276,6 +285,7 @@ def train_epoch(run:FitRun, # the run, at the step where epoch `ep` stands
         if due and s + 1 < run.steps[ep]: run.save()
     return loss_sum, n_tgt
 
+# %% ../../nbs/12_training.ipynb #0f709d44
 def epoch_row(run:FitRun, # the run, at the end of epoch `ep`
               ep:int, # 0-based epoch
               loss_sum:float, # this process's summed training loss of the epoch
@@ -289,6 +299,7 @@ def epoch_row(run:FitRun, # the run, at the end of epoch `ep`
     return dict(epoch=ep + 1, loss=ep_loss, steps=run.steps[ep], windows=len(run.plan[ep]), seconds=time.time() - t0,
                 lr_end=run.opt.param_groups[0]['lr'])
 
+# %% ../../nbs/12_training.ipynb #0c05b83e
 def validate_epoch(run:FitRun, # the run, at the end of epoch `ep`
                    vdata, # `data.EvalData` of the validation users
                    ep:int, # 0-based epoch
@@ -302,6 +313,7 @@ def validate_epoch(run:FitRun, # the run, at the end of epoch `ep`
     elif tc.patience and ep + 1 - state['best_epoch'] >= tc.patience: state['stopped_early'] = True
     return {f'valid_{tc.eval_metric}': score, 'valid_seconds': time.time() - tv}
 
+# %% ../../nbs/12_training.ipynb #1823452a
 def fit_record(run:FitRun, # the finished run
                validated:bool, # whether epochs were scored on validation users
               )->dict:
@@ -360,6 +372,7 @@ def split_signature(split, # a `data.LOOSplit`
     return dict(getattr(split, 'info', {}) or {}, n_users=int(split.n_users), n_items=int(split.n_items),
                 n_train=len(split.train), n_valid=len(split.valid), n_test=len(split.test), sha256=h.hexdigest()[:16])
 
+# %% ../../nbs/12_training.ipynb #4ff4c2c5
 def _array_hash(x)->str|None:
     if x is None: return None
     import hashlib
@@ -378,6 +391,7 @@ def recommender_key(cfg:RecConfig, # the model
     return config_hash(dict(format=MODEL_FORMAT, version=__version__, model=cfg.to_dict(), train=train,
                             data=data_signature, factors=_array_hash(item_factors)))
 
+# %% ../../nbs/12_training.ipynb #20fb4fba
 def item_counts(split)->np.ndarray:
     "Training interactions of every item, [n_items]."
     return np.bincount(split.train['item'].to_numpy(np.int64), minlength=split.n_items)
@@ -385,6 +399,7 @@ def item_counts(split)->np.ndarray:
 # %% ../../nbs/12_training.ipynb #356d89df
 def is_distributed()->bool: return int(os.environ.get('WORLD_SIZE', '1')) > 1
 
+# %% ../../nbs/12_training.ipynb #88685f17
 def _load_cached(d:Path, model:SeqRecommender)->dict|None:
     "The record of the cached model in `d`, loaded into `model`; None (and the entry set aside) if it does not load."
     from safetensors.torch import load_file

@@ -62,6 +62,7 @@ class PrefExamples:
         for k in self.__dataclass_fields__: h.update(np.ascontiguousarray(getattr(self, k)).tobytes())
         return h.hexdigest()[:16]
 
+# %% ../../nbs/27_preference_data.ipynb #f0f7c75c
 def preference_examples(ds:SeqDataset, # a data set with ratings
                         history:int=10, # previous items per example (TALLRec: 10)
                         threshold:float=3.0, # liked means a rating above it (TALLRec: > 3)
@@ -94,6 +95,7 @@ class PrefSplit:
         "What a model trained on this split depends on: sizes, rules and content hashes."
         return dict(self.info, train=self.train.signature(), valid=self.valid.signature(), test=self.test.signature())
 
+# %% ../../nbs/27_preference_data.ipynb #e3cc7521
 def preference_split(ds:SeqDataset, # a data set with ratings
                      history:int=10, # previous items per example
                      threshold:float=3.0, # liked means a rating above it
@@ -121,6 +123,7 @@ def preference_split(ds:SeqDataset, # a data set with ratings
                 **{f'liked_{k}': round(float(p.labels.mean()), 4) for k, p in zip(('train', 'valid', 'test'), parts)})
     return PrefSplit(*parts, info)
 
+# %% ../../nbs/27_preference_data.ipynb #a37b9cbb
 def few_shot(examples:PrefExamples, # the training examples
              n:int, # how many to keep; 0 keeps all
              seed:int=0, # seed of the sample
@@ -130,6 +133,7 @@ def few_shot(examples:PrefExamples, # the training examples
     if n == 0 or n >= len(examples): return examples
     return examples.subset(np.sort(np.random.default_rng(seed).permutation(len(examples))[:n]))
 
+# %% ../../nbs/27_preference_data.ipynb #643a025b
 def sample_examples(ex:PrefExamples, # examples (e.g. validation or test)
                     n:int, # how many; 0 keeps all
                     seed:int=0, # seed of the sample
@@ -156,6 +160,7 @@ def item_names(item_text:list, # one text per item (`SeqDataset.item_text`)
         out.append(t if len(t) <= max_chars else t[:max_chars - 3].rstrip() + '...')
     return out
 
+# %% ../../nbs/27_preference_data.ipynb #b55dcc74
 def preference_prompt(names:list, # item names
                       history, # item ids, oldest first
                       liked, # bool per history item
@@ -167,6 +172,7 @@ def preference_prompt(names:list, # item names
     liked = np.asarray(liked, dtype=bool); history = np.asarray(history)
     return PROMPTS[task].format(liked=q(history[liked]), disliked=q(history[~liked]), target=names[int(target)])
 
+# %% ../../nbs/27_preference_data.ipynb #f3b174ff
 def prompts_for(examples:PrefExamples, # the examples
                 names:list, # item names
                 task:str='preference', # 'preference' or 'rating'
@@ -187,6 +193,7 @@ def special_tokens_around(tokenizer)->tuple[list[int], list[int]]:
         if full[k:k+len(plain)] == plain: return list(full[:k]), list(full[k+len(plain):])
     raise LWAError(f"cannot find the text's tokens inside the tokenizer's output {full}")
 
+# %% ../../nbs/27_preference_data.ipynb #50641cc2
 def answer_token_ids(tokenizer, # the backbone's tokenizer
                      probe:str=_PROBE, # a prompt ending where the answer starts
                     )->dict:

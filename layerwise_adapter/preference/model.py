@@ -198,6 +198,7 @@ def predict(model:PreferenceModel, # the model
     model.train(was)
     return out
 
+# %% ../../nbs/28_preference_model.ipynb #1e05e64a
 def validation_metric(model:PreferenceModel, # the model
                       prompts:list[str], labels, ratings, # the validation examples
                       batch_size:int=16, # prompts per forward pass
@@ -206,6 +207,7 @@ def validation_metric(model:PreferenceModel, # the model
     s = predict(model, prompts, batch_size)
     return ('RMSE', rmse(ratings, s), False) if model.head_kind == 'rating' else ('AUC', auc(labels, s), True)
 
+# %% ../../nbs/28_preference_model.ipynb #4a77d259
 def _pref_groups(model:PreferenceModel, tc:PrefTrainConfig)->list[dict]:
     "Optimiser groups: the head's parameters at `lr`, the backbone's trainable ones (LoRA adapters) at `lr_backbone`."
     own = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith('backbone.')]
@@ -340,6 +342,7 @@ def preference_key(cfg:PrefConfig, # the model
                             data=split.signature(), shots=int(shots),
                             names=hashlib.sha256('\n'.join(names).encode()).hexdigest()[:16]))
 
+# %% ../../nbs/28_preference_model.ipynb #30798626
 def predictions_frame(examples:PrefExamples, # the scored examples
                       scores:np.ndarray, # their scores (p(Yes) or ratings)
                      )->pd.DataFrame:
@@ -347,6 +350,7 @@ def predictions_frame(examples:PrefExamples, # the scored examples
     return pd.DataFrame(dict(example=np.arange(len(examples)), user=examples.users, item=examples.items,
                              label=examples.labels, rating=examples.ratings, score=scores))
 
+# %% ../../nbs/28_preference_model.ipynb #9a7558a0
 def _cached_predictions(d:Path, # the run's cache folder
                         pfile:Path, # its predictions of the test examples
                         n_test:int, # how many test examples there are

@@ -48,6 +48,7 @@ def method_selections(methods:Sequence[str], # names: keys of `scores`, or 'grom
                            "or use 'gromov', 'drop_last', 'learned' or 'random'")
     return out
 
+# %% ../../nbs/22_compare.ipynb #2fe047bc
 def coinciding(selections:dict[str, LayerSelection], # name -> selection
               )->pd.DataFrame:
     "One row per distinct kept set: its layers, the names that chose it and the first of them, which stands for all."

@@ -50,6 +50,7 @@ class StreamingLayerScores:
         prov = {**(kw.pop('provenance', None) or {}), 'step': self.count, 'decay': self.decay}
         return select(rule, n_keep, scores=self.scores, provenance=prov, **kw)
 
+# %% ../../nbs/21_moving_average.ipynb #c9a1ca53
 def stream_selections(score_fn:Callable, # batch -> score per layer [L]
                       batches:Iterable, # the stream (e.g. a DataLoader)
                       rule:str='top_k', # 'top_k' or 'cumulative_mass'

@@ -211,6 +211,7 @@ def select_learned(predictor:ImportancePredictor, # a fitted predictor
                                provenance={**(provenance or {}), 'predictor': predictor.describe(),
                                            'params': {'n_keep': n_keep}})
 
+# %% ../../nbs/20_predictor.ipynb #c2cf099d
 RULES['learned'] = select_learned
 
 def select_learned_oof(cv:dict, # from `ImportancePredictor.cross_validate` on one (model, dataset)

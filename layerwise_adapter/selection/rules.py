@@ -214,6 +214,7 @@ def rule_params(**kw)->dict:
     "Rule parameters for the provenance (None dropped)."
     return {k: v for k, v in kw.items() if v is not None}
 
+# %% ../../nbs/19_rules.ipynb #c90a33f8
 def select_top_k(scores, # one value per layer [L], or a tidy table with `metric`
                  n_keep:int|float, # layers to keep: an int, or a fraction of L in (0, 1]
                  metric:str|None=None, # the metric of a table; also the name recorded for an array
@@ -260,6 +261,7 @@ def select_drop_last(n_layers:int, # number of layers L
     return LayerSelection(list(range(k)), n_layers, 'drop_last',
                           provenance={**(provenance or {}), 'params': {'n_keep': n_keep}})
 
+# %% ../../nbs/19_rules.ipynb #6cf294f4
 def select_upper_fraction(n_layers:int, # number of layers L
                           n_keep:int|float, # layers to keep: an int, or a fraction of L in (0, 1]
                           provenance:dict|None=None, # what the selection is for
@@ -269,6 +271,7 @@ def select_upper_fraction(n_layers:int, # number of layers L
     return LayerSelection(list(range(n_layers - k, n_layers)), n_layers, 'upper_fraction',
                           provenance={**(provenance or {}), 'params': {'n_keep': n_keep}})
 
+# %% ../../nbs/19_rules.ipynb #6949368b
 def select_random(n_layers:int, # number of layers L
                   n_keep:int|float, # layers to keep: an int, or a fraction of L in (0, 1]
                   seed:int=0, # numpy seed of the draw

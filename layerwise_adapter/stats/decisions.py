@@ -28,6 +28,7 @@ def mde(n:int, # users (pairs)
     return float(TTestPower().solve_power(effect_size=None, nobs=n, alpha=alpha, power=power,
                                           alternative='two-sided')) * sd
 
+# %% ../../nbs/09_decisions.ipynb #ce4f1671
 def power_at(effect:float, # mean difference to detect
              n:int, # users (pairs)
              sd:float, # standard deviation of the per-user differences
@@ -71,6 +72,7 @@ def directional_verdict(effect:float, # estimated effect, positive in the hypoth
     if not (p < alpha) or effect == 0 or not np.isfinite(effect): return 'inconclusive'
     return 'supported' if effect > 0 else 'not supported'
 
+# %% ../../nbs/09_decisions.ipynb #58735cfd
 def all_of(verdicts:list[str], # verdicts of the parts of a conjunctive hypothesis
           )->str:
     "Verdict of 'A and B and ...': supported if all are, not supported if any is not, else inconclusive."
@@ -99,6 +101,7 @@ def below_margin(diff, # per-user differences, positive in the hypothesised dire
     return dict(margin=float(margin), p_below=p, upper=mean + float(stats.t.ppf(1 - alpha, n - 1)) * se,
                 power_below=power)
 
+# %% ../../nbs/09_decisions.ipynb #b659de40
 def margin_verdict(effect:float, # estimated effect, positive in the hypothesised direction
                    p:float, # two-sided p-value of the superiority test (Holm-adjusted if one of several)
                    p_below:float, # one-sided p-value of `below_margin` (Holm-adjusted if one of several)
@@ -118,6 +121,7 @@ def band_layers(n_layers:int, # layers L
     d = relative_depth(n_layers)
     return [int(i) for i in np.flatnonzero((d >= lo - 1e-9) & (d <= hi + 1e-9))]
 
+# %% ../../nbs/09_decisions.ipynb #5c3d4c79
 def band_removals(n_layers:int, # layers L
                   bands:dict, # name -> (lo, hi) in relative depth
                   n_random:int=20, # random removals per band size
@@ -162,6 +166,7 @@ def band_test(per_user:pd.DataFrame, # from `importance.ablation.layer_removal`:
                 verdict=directional_verdict(out['mean'], out['p'], alpha))
     return out
 
+# %% ../../nbs/09_decisions.ipynb #9d94a3fb
 def band_null(per_user:pd.DataFrame, # from `importance.ablation.layer_removal`, with `random{k}-{j}` removals
               bands:dict, # name -> layers of each band
               metric:str='MRR', # per-user metric
@@ -202,6 +207,7 @@ def layer_drops(ablation:pd.DataFrame, # from `importance.ablation.layer_ablatio
                              ci_low=t.ci_low.values, ci_high=t.ci_high.values,
                              excludes_zero=((t.ci_low > 0) | (t.ci_high < 0)).values))
 
+# %% ../../nbs/09_decisions.ipynb #924f2f1a
 def split_half(ablation:pd.DataFrame, # from `importance.ablation.layer_ablation`
                metric:str='MRR', # per-user metric
                n_split:int=200, # random splits of the users
@@ -234,6 +240,7 @@ def partial_spearman(x, y, z, # per-layer values; z is the control (e.g. relativ
     t = r * math.sqrt((n - 3) / max(1e-12, 1 - r * r))
     return dict(rho=r, p=float(2 * stats.t.sf(abs(t), n - 3)), n=n)
 
+# %% ../../nbs/09_decisions.ipynb #15e3bd03
 def compare_correlations(a, b, target, # per-layer scores a and b, and the target they are judged against
                          n_boot:int=2000, # bootstrap resamples of the layers
                          alpha:float=0.05, # 1 - confidence level

@@ -213,6 +213,7 @@ def metric_columns(df:pd.DataFrame, # a frame from `rank_metrics` or `evaluate`
     "The metric columns of `df`: HR@k, NDCG@k, MRR and rank."
     return [c for c in df.columns if c.startswith(('HR@', 'NDCG@')) or c in ('MRR', 'rank')]
 
+# %% ../../nbs/07_metrics.ipynb #f136558a
 def summarise(df:pd.DataFrame, # per-user metrics from `evaluate`, maybe concatenated with extra columns (`model`)
               by:Sequence[str]|None=None, # grouping columns; default every non-metric column except `user`
              )->pd.DataFrame:
@@ -235,6 +236,7 @@ def auc(labels, # (N,) 0/1 labels
     if len(np.unique(y)) < 2: return float('nan')
     return float(roc_auc_score(y, np.asarray(scores, dtype=np.float64)))
 
+# %% ../../nbs/07_metrics.ipynb #9c2bc0c1
 def _structural(y:np.ndarray, s:np.ndarray)->tuple[float, np.ndarray, np.ndarray]:
     "AUC and DeLong's structural components [DeLong1988] V10 [m] (positives) and V01 [n] (negatives) of scores s [N]."
     pos, neg = s[y], s[~y]
@@ -269,6 +271,7 @@ def delong_test(labels, # (N,) 0/1 labels
                 se_a=math.sqrt(s10[0, 0] / m + s01[0, 0] / n), se_b=math.sqrt(s10[1, 1] / m + s01[1, 1] / n),
                 n_pos=m, n_neg=n, alpha=alpha)
 
+# %% ../../nbs/07_metrics.ipynb #3f8c8e67
 def _auc_rows(y:np.ndarray, S:np.ndarray)->np.ndarray:
     "AUC of every row of scores S [R, N] against labels y [N] (bool), by midranks."
     m, n = int(y.sum()), int((~y).sum())
@@ -302,6 +305,7 @@ def auc_bootstrap(labels, # (N,) 0/1 labels
                 p=float(p), se=float(boots.std(ddof=1)), seeds_a=len(A), seeds_b=len(B),
                 n=len(y), n_boot=n_boot, alpha=alpha)
 
+# %% ../../nbs/07_metrics.ipynb #6af4a14c
 def rmse(ratings, # (N,) true ratings
          predicted, # (N,) predictions
         )->float:

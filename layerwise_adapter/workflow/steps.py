@@ -38,6 +38,7 @@ def open_data(spec:str|Path, # a built-in data set name, or the path of a CSV, T
     if columns: raise LWAError(f"column options {sorted(columns)} apply to files, and {spec!r} names a data set")
     return load_dataset(str(spec), data_dir)
 
+# %% ../../nbs/29_steps.ipynb #03bd963d
 def save_model(model:SeqRecommender, # a teacher or a student, any family
                path:str|Path, # folder to write (new, empty, or a saved model, which is replaced)
                data:SeqDataset, # the data it was trained on (its size and name are recorded)
@@ -50,11 +51,13 @@ def save_model(model:SeqRecommender, # a teacher or a student, any family
     info = dict(data=dict(name=data.name, n_users=data.n_users, n_items=data.n_items), **(extra or {}))
     return save_student(model, path, extra=json.loads(json.dumps(info, default=str)))
 
+# %% ../../nbs/29_steps.ipynb #6728906f
 def load_model(path:str|Path, # a folder `save_model` wrote
               )->SeqRecommender:
     "The saved recommender, in eval mode."
     return load_student(path)
 
+# %% ../../nbs/29_steps.ipynb #6c4d9504
 def check_fits(model:SeqRecommender, # a recommender
                data:SeqDataset, # the data it is asked to score
               ):
