@@ -351,9 +351,9 @@ class H4Config(HypothesisConfig):
         gt=0, lt=1)
 
 # %% ../../nbs/30_config.ipynb #02d21ef3
-CONFIGS = {'H1': H1Config, 'H2': H2Config, 'H3': H3Config, 'H4': H4Config}
+CONFIGS = {'H1_upper_layers': H1Config, 'H2_fisher': H2Config, 'H3_distill': H3Config, 'H4_backbones': H4Config}
 
-def config_class(name:str, # a hypothesis, e.g. 'H1'
+def config_class(notebook:str, # a hypothesis notebook, or its file name without .ipynb (e.g. 'H1_upper_layers')
                 )->type[HypothesisConfig]|None:
-    "The config class of hypothesis `name`, or None for a notebook without one (its profiles then state constraints)."
-    return CONFIGS.get(name)
+    "The config class of a hypothesis notebook, or None for one without (its profiles then state its constraints)."
+    return CONFIGS.get(Path(notebook).stem)

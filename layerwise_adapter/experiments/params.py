@@ -76,7 +76,7 @@ def parameter_constraints(nb:str|Path, # hypothesis notebook
     nb = Path(nb)
     pdir = Path(profiles_dir) if profiles_dir else nb.parent/'profiles'
     hname = nb.name.split('_')[0]
-    if cls := config_class(hname):
+    if cls := config_class(nb):
         for f in (pdir/'overall.yaml', pdir/f'{hname}.yaml'):
             if (_read_yaml(f).get('constraints') or {}).keys() & cls.constraints().keys():
                 raise LWAError(f"{f}: constraints of {hname}'s parameters live in {cls.__name__}, not in its profiles")
@@ -101,7 +101,7 @@ def yaml_constraints(nb:Path, # a hypothesis notebook without a config class
 def declared_parameters(nb:str|Path, # hypothesis notebook
                        )->dict:
     "Declared parameters, name -> (default, type name): the fields of its config class, else its `parameters` cell."
-    cls = config_class(Path(nb).name.split('_')[0])
+    cls = config_class(nb)
     if cls is None: return notebook_parameters(nb)
     return {f.name: (f.default, type(f.default).__name__) for f in fields(cls)}
 
@@ -133,7 +133,7 @@ def resolve_parameters(nb:str|Path, # hypothesis notebook
     declared, hname = declared_parameters(nb), nb.name.split('_')[0]
     pdir = Path(profiles_dir) if profiles_dir else nb.parent/'profiles'
     cons = parameter_constraints(nb, pdir)
-    default_src = f'{config_class(hname).__name__} default' if config_class(hname) else 'notebook default'
+    default_src = f'{config_class(nb).__name__} default' if config_class(nb) else 'notebook default'
     params, source, problems = {}, {}, []
     for src, d in profile_layers(nb, profile, overrides, pdir):
         if not isinstance(d, dict): raise LWAError(f"{src}: expected a mapping of parameter names to values")
