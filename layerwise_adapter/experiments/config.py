@@ -13,8 +13,8 @@ from ..core.base import LWAError
 from ..core.config import DictConfig, check_types
 
 # %% auto #0
-__all__ = ['CONFIGS', 'check_constraint', 'allowed_text', 'items_problem', 'value_problem', 'param', 'HypothesisConfig',
-           'H1Config', 'H2Config', 'H3Config', 'H4Config', 'config_class']
+__all__ = ['CONFIGS', 'check_constraint', 'allowed_text', 'list_items', 'items_problem', 'value_problem', 'param',
+           'HypothesisConfig', 'H1Config', 'H2Config', 'H3Config', 'H4Config', 'config_class']
 
 # %% ../../nbs/30_config.ipynb #3f3ddc08
 _BOUNDS = {
@@ -60,6 +60,12 @@ def allowed_text(spec:dict)->str:
     return ' and '.join(parts + ([' or '.join(alts)] if alts else []))
 
 # %% ../../nbs/30_config.ipynb #ad568aac
+def list_items(value:str, # a comma-separated parameter value
+               kind:type=str, # the type of each item
+              )->list:
+    "The items of a comma-separated parameter, stripped, blanks dropped, each converted to `kind`."
+    return [kind(s.strip()) for s in str(value).split(',') if s.strip()]
+
 def items_problem(value, # a comma-separated list
                   spec:dict, # its constraint, with `items`
                  )->str|None:

@@ -19,7 +19,7 @@ from ..distill.students import student_runs
 from ..stats.decisions import (all_of, compare_correlations, correlation_mde, directional_verdict,
                                                layer_drops, paired_test, partial_spearman)
 from ..stats.tests import holm, spearman_ci
-from .config import H2Config
+from .config import list_items, H2Config
 from .runner import markdown_table, record
 from .common import Run, finish_run, start_run
 
@@ -44,12 +44,12 @@ SCORE_OF = {'fisher_empirical': 'fisher_empirical_sum', 'fisher_true': 'fisher_t
 
 def parse_budgets(cfg:H2Config)->list[float]:
     "The students' budgets (fractions of the layers kept), the deciding one first."
-    return [float(b) for b in cfg.budgets.split(',') if b.strip()]
+    return list_items(cfg.budgets, float)
 
 # %% ../../nbs/35_h2.ipynb #45617dbc
 def parse_methods(cfg:H2Config)->list[str]:
     "The selection methods, in the order given."
-    return [m.strip() for m in cfg.methods.split(',') if m.strip()]
+    return list_items(cfg.methods)
 
 # %% ../../nbs/35_h2.ipynb #709d9b76
 def ground_truth(run:Run, # a started run whose teacher passed its gate

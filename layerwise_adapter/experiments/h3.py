@@ -17,35 +17,32 @@ from ..distill.mapping import DistillConfig, MAPPINGS, make_student, layer_mappi
 from ..distill.training import distill, scoring_speed
 from ..stats.decisions import paired_test, below_margin, margin_verdict, all_of
 from ..stats.tests import holm
-from .config import H3Config
+from .config import list_items, H3Config
 from .runner import fmt, markdown_table, record
 from .common import Run, finish_run, start_run
 
 # %% auto #0
-__all__ = ['QUESTION', 'COST_COLUMNS', 'SPEED_COLUMNS', 'BASELINE_COLOURS', 'parse_items', 'parse_lists', 'check_lists',
-           'fisher_study', 'base_distill_config', 'control_config', 'arm_list', 'arms_table', 'train_configs',
-           'layer_weight_rows', 'healed_seed', 'distilled_seed', 'arm_runs', 'speed_study', 'teacher_controls',
-           'seed_mean_rr', 'deciding_tests', 'arm_summary', 'arm_tests', 'student_records', 'controls_table',
-           'arm_targets', 'arm_study', 'plot_quality', 'plot_layer_weights', 'arm_note', 'sensitivity', 'training_note',
+__all__ = ['QUESTION', 'COST_COLUMNS', 'SPEED_COLUMNS', 'BASELINE_COLOURS', 'parse_lists', 'check_lists', 'fisher_study',
+           'base_distill_config', 'control_config', 'arm_list', 'arms_table', 'train_configs', 'layer_weight_rows',
+           'healed_seed', 'distilled_seed', 'arm_runs', 'speed_study', 'teacher_controls', 'seed_mean_rr',
+           'deciding_tests', 'arm_summary', 'arm_tests', 'student_records', 'controls_table', 'arm_targets',
+           'arm_study', 'plot_quality', 'plot_layer_weights', 'arm_note', 'sensitivity', 'training_note',
            'report_fields', 'run']
 
 # %% ../../nbs/36_h3.ipynb #584d6259
 QUESTION = "does weighting each layer's distillation loss by its Fisher information beat uniform weights?"
 
-def parse_items(s:str, # a comma-separated list
-               )->list[str]:
-    "The stripped, non-empty items of a comma-separated string."
-    return [x.strip() for x in s.split(',') if x.strip()]
+
 
 # %% ../../nbs/36_h3.ipynb #ddaf2532
 def parse_lists(cfg:H3Config, # the parameters
                )->dict:
     "The list-valued parameters as lists; `mapping_budgets` defaults to every budget."
-    budgets = [float(b) for b in parse_items(cfg.budgets)]
-    return dict(budgets=budgets, weights=parse_items(cfg.weight_strategies),
-                mappings=parse_items(cfg.mapping_strategies),
-                mapping_budgets=[float(b) for b in parse_items(cfg.mapping_budgets)] or budgets,
-                controls=parse_items(cfg.controls))
+    budgets = [float(b) for b in list_items(cfg.budgets)]
+    return dict(budgets=budgets, weights=list_items(cfg.weight_strategies),
+                mappings=list_items(cfg.mapping_strategies),
+                mapping_budgets=[float(b) for b in list_items(cfg.mapping_budgets)] or budgets,
+                controls=list_items(cfg.controls))
 
 # %% ../../nbs/36_h3.ipynb #b21a06c1
 def check_lists(cfg:H3Config, # the parameters

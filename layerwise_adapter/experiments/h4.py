@@ -15,34 +15,31 @@ from .families import (
     auc_tests, comparison_backbones, family_tests, next_item_runs, parse_shots, plot_few_shot, plot_quality_cost,
     preference_runs, preference_scores, quality_cost_table, shots_label, size_matched)
 from .cost import measure_costs
-from .config import H4Config
+from .config import list_items, H4Config
 from .runner import markdown_table, record
 from .common import Run, finish_run, start_run
 
 # %% auto #0
 __all__ = ['QUESTION', 'FACTS', 'CONTROL_COLUMNS', 'DECISION_COLUMNS', 'SHOWN_FACTS', 'NEXT_BUDGET', 'PREF_BUDGET',
-           'RATING_NOT_RUN', 'parse_names', 'parse_lists', 'matched_backbone', 'other_families', 'preference_setup',
-           'cost_batches', 'cost_requests', 'backbone_study', 'trained', 'next_item_summary', 'next_item_study',
-           'decision_study', 'few_shot_table', 'preference_study', 'control_pairs', 'control_tests', 'control_study',
-           'rating_study', 'quality_study', 'time_axis', 'family_line', 'flat_columns', 'pref_info', 'pref_recipe',
-           'matched_line', 'cost_note', 'report_fields', 'finish', 'run']
+           'RATING_NOT_RUN', 'parse_lists', 'matched_backbone', 'other_families', 'preference_setup', 'cost_batches',
+           'cost_requests', 'backbone_study', 'trained', 'next_item_summary', 'next_item_study', 'decision_study',
+           'few_shot_table', 'preference_study', 'control_pairs', 'control_tests', 'control_study', 'rating_study',
+           'quality_study', 'time_axis', 'family_line', 'flat_columns', 'pref_info', 'pref_recipe', 'matched_line',
+           'cost_note', 'report_fields', 'finish', 'run']
 
 # %% ../../nbs/39_h4.ipynb #b2194aff
 QUESTION = 'do Llama-family LLMs make better recommenders than other families?'
 
-def parse_names(s:str, # a comma-separated list
-               )->list[str]:
-    "The names of a comma-separated list, blanks dropped."
-    return [x.strip() for x in s.split(',') if x.strip()]
+
 
 # %% ../../nbs/39_h4.ipynb #4a570e49
 def parse_lists(cfg:H4Config, # the parameters
                )->dict:
     "The list-valued parameters: other families, random copies, seeds, few-shot sizes, and the size that is tested."
     shots = parse_shots(cfg.shots)
-    return dict(others=parse_names(cfg.others), random=parse_names(cfg.random_copies),
-                next_seeds=[int(s) for s in parse_names(cfg.next_item_seeds)],
-                pref_seeds=[int(s) for s in parse_names(cfg.preference_seeds)], shots=shots,
+    return dict(others=list_items(cfg.others), random=list_items(cfg.random_copies),
+                next_seeds=[int(s) for s in list_items(cfg.next_item_seeds)],
+                pref_seeds=[int(s) for s in list_items(cfg.preference_seeds)], shots=shots,
                 rating=parse_shots(cfg.rating_shots),
                 decision_shots=max(shots, key=lambda n: float('inf') if n == 0 else n))
 
