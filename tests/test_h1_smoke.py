@@ -26,6 +26,9 @@ def test_h1_smoke_report_leaves_committed_reports_alone(tmp_path, data_dir):
     for f in ('H1.ipynb', 'band_removal.png', 'ablation_by_layer.png', 'layer_analyses.png', 'teacher_vs_baselines.png',
               'band_removal_per_user.csv.gz', 'teacher_test_per_user.csv.gz', 'status.json'):
         assert (out/f).stat().st_size > 0, f
+    for f in out.iterdir():    # no absolute path of this machine: relative to the repository or the data folder
+        if f.suffix in ('.md', '.json', '.ipynb'):
+            assert str(repo) not in f.read_text() and str(data_dir) not in f.read_text(), f
     prov = json.loads((out/'status.json').read_text())['provenance']
     assert prov['git']['dirty'] is False and len(prov['git']['commit']) == 40
     print(f"H1 smoke: {m['seconds']:.0f} s")

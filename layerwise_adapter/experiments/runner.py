@@ -13,10 +13,11 @@ from .params import (available_hypotheses, declared_parameters, hypothesis_numbe
                                                   notebook_parameters, resolve_parameters)
 
 # %% auto #0
-__all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'REPORTS_INDEX', 'record', 'markdown_table', 'fmt',
-           'template_path', 'render_report', 'default_report_dir', 'report_title', 'report_profile', 'written_by_lwa',
-           'check_out_dir', 'report_folder_profile', 'clean_leftovers', 'venv_kernel', 'check_teacher_profiles',
-           'prepare_run', 'execute', 'run_hypothesis', 'report_verdict', 'reports_index', 'write_reports_index']
+__all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'TEXT_SUFFIXES', 'REPORTS_INDEX', 'record',
+           'markdown_table', 'fmt', 'template_path', 'render_report', 'default_report_dir', 'report_title',
+           'report_profile', 'written_by_lwa', 'check_out_dir', 'report_folder_profile', 'clean_leftovers',
+           'venv_kernel', 'check_teacher_profiles', 'prepare_run', 'execute', 'relative_paths', 'path_names',
+           'run_hypothesis', 'report_verdict', 'reports_index', 'write_reports_index']
 
 # %% ../../nbs/32_runner.ipynb #e0ba2f93
 RECORD_MIME = 'application/x.layerwise-adapter.record+json'
@@ -342,6 +343,34 @@ def execute(nb:Path, # the hypothesis notebook
             raise
     return None
 
+# %% ../../nbs/32_runner.ipynb #6fa4a0c1
+TEXT_SUFFIXES = ('.md', '.json', '.ipynb', '.csv', '.txt')
+
+def relative_paths(folder:Path, # a report folder, before it is moved into place
+                   names:dict, # absolute path -> what to write instead, e.g. {'/home/me/repo': '.'}
+                  )->int:
+    "Write every absolute path of `names` in the folder's text files as its stand-in (longest first); files changed."
+    order = sorted(((str(k), v) for k, v in names.items() if str(k) not in ('', '/')), key=lambda kv: -len(kv[0]))
+    changed = 0
+    for f in folder.rglob('*'):
+        if not f.is_file() or f.suffix not in TEXT_SUFFIXES: continue
+        text = new = f.read_text(errors='surrogateescape')
+        for old, stand_in in order: new = new.replace(old, stand_in)
+        if new != text: f.write_text(new, errors='surrogateescape'); changed += 1
+    return changed
+
+def path_names(work:Path, out:Path, repo:Path, # the run's hidden folder, its report folder, the repository
+               data:str|None=None, # the data folder the run was given (else $LAYERWISE_ADAPTER_DATA)
+              )->dict:
+    "Stand-ins for a report: its folder relative to the repository, the data folder, the venv, the repository, home."
+    from layerwise_adapter.core.base import data_dir
+    rel = lambda p: os.path.relpath(p, repo)
+    names = {str(work.resolve()): rel(out), str(work): rel(out), str(repo.resolve()): '.', str(Path.home()): '~',
+             sys.prefix: '$VIRTUAL_ENV'}
+    for d in (data, data_dir()):
+        if d: names[str(Path(d).resolve())] = '$LAYERWISE_ADAPTER_DATA'
+    return names
+
 # %% ../../nbs/32_runner.ipynb #d9e22138
 def run_hypothesis(name:str, # 'H1', 'H2', ...
                    profile:str='quick', # 'smoke', 'quick' or 'full'
@@ -371,6 +400,7 @@ def run_hypothesis(name:str, # 'H1', 'H2', ...
     except LWAError as e:
         kept = out.parent/f'.{out.name}.lwa-report-{os.getpid()}'; os.replace(work, kept)
         raise LWAError(f"{e}. The new report is in {kept}") from None
+    relative_paths(work, path_names(work, out, nb.parent.parent.parent, params.get('data_dir')))   # no machine path
     _swap_in(work, out)
     if out == default_report_dir(name, profile, nb.parent.parent.parent/'reports').resolve():
         write_reports_index(out.parent)   # never in a folder of --out's
