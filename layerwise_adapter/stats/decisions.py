@@ -13,8 +13,8 @@ from .tests import paired_bootstrap
 
 # %% auto #0
 __all__ = ['VERDICTS', 'mde', 'power_at', 'paired_test', 'directional_verdict', 'all_of', 'below_margin', 'margin_verdict',
-           'band_layers', 'band_removals', 'band_test', 'band_null', 'layer_drops', 'split_half', 'partial_spearman',
-           'compare_correlations', 'correlation_mde']
+           'seed_user_test', 'band_layers', 'band_removals', 'band_test', 'band_null', 'layer_drops', 'split_half',
+           'partial_spearman', 'compare_correlations', 'correlation_mde']
 
 # %% ../../nbs/09_decisions.ipynb #1791cd47
 def mde(n:int, # users (pairs)
@@ -110,6 +110,42 @@ def margin_verdict(effect:float, # estimated effect, positive in the hypothesise
     "As `directional_verdict`, also 'not supported' when the effect is shown to lie below the margin [Wellek2010]."
     v = directional_verdict(effect, p, alpha)
     return 'not supported' if v == 'inconclusive' and p_below < alpha else v
+
+# %% ../../nbs/09_decisions.ipynb #847e850a
+def seed_user_test(diff, # differences a - b, one row per training seed and one column per user [S, U]
+                   margin:float|None=None, # the smallest difference that would matter (> 0), for the test below it
+                   alpha:float=0.05, # significance level (two-sided test; one-sided test below the margin)
+                   power:float=0.8, # power of the minimum detectable effect
+                  )->dict:
+    """Mean difference with seeds and users both random [Searle1992]: the crossed two-way ANOVA gives
+    Var(mean) = (MS_seed + MS_user - MS_error) / (S U) with Satterthwaite's df [Satterthwaite1946]; CI, two-sided p,
+    minimum detectable effect, and, given `margin`, the one-sided test below it and its power at a true 0."""
+    d = np.asarray(diff, dtype=np.float64)
+    if d.ndim != 2 or d.shape[0] < 2 or d.shape[1] < 2 or not np.isfinite(d).all():
+        raise LWAError(f"seed_user_test needs a finite [seeds >= 2, users >= 2] array, got shape {d.shape}")
+    if margin is not None and not margin > 0: raise LWAError(f"margin={margin} must be > 0")
+    S, U = d.shape
+    m, ms, mu = d.mean(), d.mean(1), d.mean(0)
+    ms_seed = U*((ms - m)**2).sum()/(S - 1)
+    ms_user = S*((mu - m)**2).sum()/(U - 1)
+    ms_err = ((d - ms[:, None] - mu[None, :] + m)**2).sum()/((S - 1)*(U - 1))
+    parts = [(ms_seed, S - 1), (ms_user, U - 1), (-ms_err, (S - 1)*(U - 1))]
+    var_n = max(sum(v for v, _ in parts), ms_err, 1e-300)        # never below the error term alone
+    df = float(var_n**2 / sum(v**2/k for v, k in parts)) if var_n > ms_err else float((S - 1)*(U - 1))
+    df = min(max(df, 1.0), float(S*U - 1))
+    se = float(np.sqrt(var_n/(S*U)))
+    t = float(m/se) if se > 0 else np.inf*np.sign(m)
+    q = float(stats.t.ppf(1 - alpha/2, df))
+    out = dict(mean=float(m), se=se, df=df, ci_low=float(m - q*se), ci_high=float(m + q*se),
+               p=float(2*stats.t.sf(abs(t), df)), mde=float((q + stats.t.ppf(power, df))*se), n_seeds=S, n_users=U,
+               seed_sd=float(np.sqrt(max(ms_seed - ms_err, 0)/U)), seed_means=[float(x) for x in ms],
+               share_seed=float(max(ms_seed - ms_err, 0)/U/(max(ms_seed - ms_err, 0)/U + max(ms_user - ms_err, 0)/S
+                                                            + ms_err + 1e-300)))
+    if margin is not None:
+        q1 = float(stats.t.ppf(1 - alpha, df))
+        out |= dict(margin=float(margin), p_below=float(stats.t.cdf((m - margin)/se, df)), upper=float(m + q1*se),
+                    power_below=float(stats.nct.sf(q1, df, margin/se)))
+    return out
 
 # %% ../../nbs/09_decisions.ipynb #f50a0c4d
 def band_layers(n_layers:int, # layers L
