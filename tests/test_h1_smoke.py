@@ -23,8 +23,17 @@ def test_h1_smoke_report_leaves_committed_reports_alone(tmp_path, data_dir):
     assert m['primary_test']['n'] == 200 and m['verdict'] == m['primary_test']['verdict']
     assert set(m['bands']) == {'upper', 'lower'} and len(m['layer_drops']) == m['teacher']['n_layers']
     assert 'Deciding' not in (out/'report.md').read_text() and 'Primary result' in (out/'report.md').read_text()
+    # beside the gate: the teacher against tuned SASRec, convergence, grid edges; the first lines say how it compares
+    t, beats = m['teacher'], m['teacher_gate']['beats_conventional']
+    assert isinstance(beats, bool) and t['beats_conventional'] == beats
+    assert {c['model'] for c in t['convergence']} == {'teacher', 'sasrec'} and isinstance(t['converged'], bool)
+    assert t['grid_edges'] and all(isinstance(e['at_edge'], bool) for e in t['grid_edges'])
+    head = '\n'.join((out/'report.md').read_text().split('\n')[:6])
+    assert ('A conventional model (tuned SASRec)' in head) != beats, head   # it matches or beats the teacher
+    assert 'conventional model' in head and '**Convergence**' in (out/'report.md').read_text()
     for f in ('H1.ipynb', 'band_removal.png', 'ablation_by_layer.png', 'layer_analyses.png', 'teacher_vs_baselines.png',
-              'band_removal_per_user.csv.gz', 'teacher_test_per_user.csv.gz', 'status.json'):
+              'teacher_convergence.png', 'band_removal_per_user.csv.gz', 'teacher_test_per_user.csv.gz',
+              'status.json'):
         assert (out/f).stat().st_size > 0, f
     for f in out.iterdir():    # no absolute path of this machine: relative to the repository or the data folder
         if f.suffix in ('.md', '.json', '.ipynb'):

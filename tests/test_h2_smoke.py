@@ -16,6 +16,11 @@ def test_h2_smoke_report(tmp_path, data_dir):
     groups = m['student_groups']
     assert sum(len(g['methods']) for g in groups) == 9 + 10    # every method and random draw, coinciding ones grouped
     assert set(m['decision']['p_holm']) == {'d1', 'd2'}
+    t2 = m['decision']['test2']     # seed-aware: the smoke profile heals test 2's students with 2 seeds
+    assert (t2['n_seeds'], t2['seeds'], t2['margin_test']) == (2, [0, 1], False), t2
+    assert t2['noise_model'].startswith('seeds and users crossed random effects')
+    assert all(t2[k] == t2[k] for k in ('se', 'df', 'seed_sd', 'mde', 'power')), t2     # computed, not NaN
+    assert 'too few for a verdict that a difference is shown below a margin' in (out/'report.md').read_text()
     assert m['verdict'] in ('supported', 'not supported', 'inconclusive')
     budgets = m['student_budgets']
     assert any(b['student'] == 'full' and b['healed'] for b in budgets)

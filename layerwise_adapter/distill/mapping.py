@@ -309,31 +309,30 @@ class DistillConfig(DictConfig):
 def layer_mapping(kind:str, # one of MAPPINGS
                   n_layers:int, # the teacher's layers L
                   k:int, # the student's layers
-                  scores=None, # kind 'importance': one score per teacher layer [L] (higher: more important)
+                  scores=None, # 'importance' and 'reversed': one score per teacher layer [L] (higher: more important)
                   seed:int=0, # kind 'random': seed of the draw
                  )->list[int]:
     """The teacher layer each of the k student layers is matched to: uniform as SLMRec [Xu2025] and TinyBERT [Jiao2020],
-    PKD's skip and last [Sun2019], reversed as a control [LayerSel2025]."""
+    PKD's skip and last [Sun2019]; random and reversed (the importance ranking inverted: the k least important layers)
+    as controls [LayerSel2025]."""
     for v, name in ((n_layers, 'n_layers'), (k, 'k')):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise LWAError(f"{name}={v!r} must be a positive int")
     if k > n_layers:
         raise LWAError(f"a student of k={k} layers cannot learn from a teacher of {n_layers} layers: k must be <= L")
-    if kind == 'uniform' or kind == 'reversed':
-        m = [int(math.floor((i + 1) * n_layers / k + 0.5)) - 1 for i in range(k)]
-        return m[::-1] if kind == 'reversed' else m
+    if kind == 'uniform': return [int(math.floor((i + 1) * n_layers / k + 0.5)) - 1 for i in range(k)]
     if kind == 'spread':
         if k == 1: return [n_layers - 1]
         return [int(math.floor(i * (n_layers - 1) / (k - 1) + 0.5)) for i in range(k)]
     if kind == 'pkd_skip': return [(i + 1) * (n_layers // k) - 1 for i in range(k)]
     if kind == 'pkd_last': return list(range(n_layers - k, n_layers))
-    if kind == 'importance':
+    if kind in ('importance', 'reversed'):   # the k highest scores, or the k lowest (ties: the lower layer)
         if scores is None:
-            raise LWAError("mapping 'importance' needs one score per teacher layer (e.g. its Fisher information)")
+            raise LWAError(f"mapping {kind!r} needs one score per teacher layer (e.g. its Fisher information)")
         s = np.asarray(scores, dtype=float)
         if s.shape != (n_layers,):
-            raise LWAError(f"mapping 'importance' needs {n_layers} scores, one per teacher layer; got shape {s.shape}")
-        return select_top_k(s, int(k)).kept
+            raise LWAError(f"mapping {kind!r} needs {n_layers} scores, one per teacher layer; got shape {s.shape}")
+        return sorted(select_top_k(s, int(k), largest=kind == 'importance').kept)
     if kind == 'random': return sorted(np.random.default_rng(seed).choice(n_layers, k, replace=False).tolist())
     raise LWAError(f"unknown mapping {kind!r}: use one of {MAPPINGS}")
 

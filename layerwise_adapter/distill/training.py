@@ -23,16 +23,20 @@ from ..models.backbones import unpack_4bit
 from .losses import TeacherOutputs, DistillLoss
 
 # %% auto #0
-__all__ = ['TERMS', 'distill', 'peak_memory', 'scoring_speed']
+__all__ = ['TERMS', 'user_subset', 'distill', 'peak_memory', 'weights_mib', 'scoring_speed']
 
-# %% ../../nbs/26_distill_training.ipynb #81071ac2
-TERMS = ('ce', 'kd', 'hidden', 'attention', 'heads')
-
-def _user_subset(sequences:list, max_users:int, seed:int)->list:
-    "The sequences of a seeded subset of `max_users` users (the others emptied), as `distill.students.heal` takes them."
+# %% ../../nbs/26_distill_training.ipynb #1d6153f3
+def user_subset(sequences:list, # per-user chronological training item arrays
+                max_users:int, # users kept (0 or more than there are: all)
+                seed:int, # seed of the draw
+               )->list:
+    "The sequences of a seeded subset of `max_users` users, the others emptied: the users a student is trained on."
     if not max_users or max_users >= len(sequences): return sequences
     keep = set(np.random.default_rng(seed).choice(len(sequences), max_users, replace=False).tolist())
     return [s if i in keep else s[:0] for i, s in enumerate(sequences)]
+
+# %% ../../nbs/26_distill_training.ipynb #81071ac2
+TERMS = ('ce', 'kd', 'hidden', 'attention', 'heads')
 
 def _distill_groups(student:SeqRecommender, dl:DistillLoss, tc:TrainConfig)->list[dict]:
     "`param_groups` of the student (a randomly initialised stack at `lr`) and the distillation's parameters at `lr`."
@@ -45,7 +49,7 @@ def _distill_groups(student:SeqRecommender, dl:DistillLoss, tc:TrainConfig)->lis
 
 def _window_plan(student:SeqRecommender, split, tc:TrainConfig, max_users:int, user_seed:int|None)->list[list]:
     "The windows of every epoch, cut from the training sequences of the users distilled on."
-    sequences = _user_subset(split.train_sequences(), max_users, tc.seed if user_seed is None else user_seed)
+    sequences = user_subset(split.train_sequences(), max_users, tc.seed if user_seed is None else user_seed)
     plan = [epoch_windows(sequences, student.cfg.max_len, tc, e) for e in range(tc.epochs)]
     if not plan[0]: raise LWAError("no user has two or more training items: nothing to distil on")
     return plan
@@ -323,6 +327,13 @@ def peak_memory(fn:Callable, # the call to measure
     return (_torch_cpu_peak(fn),
             "peak CPU tensor memory allocated during the call (torch profiler memory events, net per operator)")
 
+# %% ../../nbs/26_distill_training.ipynb #2eda2504
+def weights_mib(model:torch.nn.Module, # any model
+               )->float:
+    "MiB of the parameters and buffers `model` holds: exact bytes (elements x element size; 4-bit weights as packed)."
+    tensors = {id(t): t for t in [*model.parameters(), *model.buffers()]}.values()   # a tied tensor counted once
+    return sum(t.numel() * t.element_size() for t in tensors) / 2**20
+
 # %% ../../nbs/26_distill_training.ipynb #8d629522
 def scoring_speed(models:dict, # name -> recommender
                   histories:list, # user histories; the first `batch_size` are scored
@@ -330,7 +341,8 @@ def scoring_speed(models:dict, # name -> recommender
                   repeats:int=5, # timed repetitions (the median is reported)
                   warmup:int=1, # untimed repetitions first
                  )->pd.DataFrame:
-    "One row per model: layers, width, parameters, latency to score all items for a batch of users, throughput, memory."
+    """One row per model: layers, width, parameters, latency to score all items for a batch of users, throughput, and
+    memory: the weights held (`weights_mib`, exact), the pass's peak above them (`peak_mem_mib`, measured), the sum."""
     if not histories: raise LWAError("scoring_speed needs at least one history")
     hs, rows = list(histories[:batch_size]), []
     for name, m in models.items():
@@ -342,10 +354,11 @@ def scoring_speed(models:dict, # name -> recommender
             for _ in range(repeats):
                 sync(); t0 = time.perf_counter(); m(hs); sync(); times.append(time.perf_counter() - t0)
             mem, how = peak_memory(lambda: m(hs), dev)
-        lat = float(np.median(times))
+        lat, w = float(np.median(times)), weights_mib(m)
         rows.append(dict(model=name, n_layers=m.backbone.n_layers, hidden=m.backbone.hidden_size,
                          params=sum(p.numel() for p in m.parameters()),
                          layer_params=sum(p.numel() for p in m.backbone.layers.parameters()), users=len(hs),
-                         latency_s=lat, latency_min_s=float(min(times)), users_per_s=len(hs) / lat, peak_mem_mib=mem,
-                         memory=how, device=str(dev)))
+                         latency_s=lat, latency_min_s=float(min(times)), users_per_s=len(hs) / lat,
+                         weights_mib=w, peak_mem_mib=mem, total_mib=w + mem, memory=how,
+                         device=str(dev)))
     return pd.DataFrame(rows)

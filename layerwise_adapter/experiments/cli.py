@@ -9,8 +9,8 @@ from pathlib import Path
 from ..core.base import LWAError
 
 # %% auto #0
-__all__ = ['build_parser', 'open_data_of', 'check_model_out', 'plot_layer_scores', 'model_command', 'recommend_command',
-           'hypothesis_command', 'main']
+__all__ = ['build_parser', 'open_data_of', 'data_command', 'check_model_out', 'plot_layer_scores', 'model_command',
+           'recommend_command', 'dry_run', 'hypothesis_command', 'main']
 
 # %% ../../nbs/40_cli.ipynb #49d39675
 def _kv(s:str)->tuple[str, str]:
@@ -44,6 +44,24 @@ def _hypothesis_parsers(sub):
             r.add_argument('--out', default=None, help='report folder (default reports/<H> for the quick profile, '
                            'reports/<profile>/<H> for others); it must be new, empty or a report folder lwa wrote')
             r.add_argument('--no-progress', action='store_true', help='hide the cell progress bar')
+            r.add_argument('--dry-run', action='store_true', help='make every check a run makes before it starts '
+                           '(parameters, teacher profile, report folder), print what it would use, and run nothing')
+
+def _data_parsers(sub):
+    "`lwa data stats` and `lwa data export`."
+    d = sub.add_parser('data', help='data sets').add_subparsers(dest='data_cmd', required=True)
+    st = d.add_parser('stats', help='print statistics of a data set (or your own file) as JSON')
+    ex = d.add_parser('export', help="write a data set's leave-one-out split as RecBole atomic files")
+    for p in (st, ex):
+        p.add_argument('name', help='ml-100k, ml-1m, ml-latest-small, amazon-<Category>, synthetic, or a file')
+        if p is ex:
+            p.add_argument('out', metavar='DIR', help='folder to write the split into, as DIR/<split>/ (e.g. '
+                           'ml-100k-seed0/): new, empty, or an export lwa wrote')
+            p.add_argument('--format', default='recbole', choices=['recbole'], help='file format (default recbole)')
+        _data_args(p, positional=False)
+        p.add_argument('--tie-break', default='random', choices=['random', 'id', 'file'],
+                       help="order of a user's same-second interactions in the split (default random)")
+        p.add_argument('--tie-seed', type=int, default=0, help='seed of the random tie order (default 0)')
 
 # %% ../../nbs/40_cli.ipynb #ee41820c
 def _model_parsers(sub):
@@ -80,13 +98,7 @@ def build_parser()->argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog='lwa', description='Layerwise-Adapter: layer importance and layer-wise '
                                  'distillation for LLM recommenders')
     sub = ap.add_subparsers(dest='cmd', required=True)
-    d = sub.add_parser('data', help='data sets').add_subparsers(dest='data_cmd', required=True)
-    st = d.add_parser('stats', help='print statistics of a data set (or your own file) as JSON')
-    st.add_argument('name', help='ml-100k, ml-1m, ml-latest-small, amazon-<Category>, synthetic, or a file')
-    _data_args(st, positional=False)
-    st.add_argument('--tie-break', default='random', choices=['random', 'id', 'file'],
-                    help="order of a user's same-second interactions in the split (default random)")
-    st.add_argument('--tie-seed', type=int, default=0, help='seed of the random tie order (default 0)')
+    _data_parsers(sub)
     _hypothesis_parsers(sub)
     _model_parsers(sub)
     return ap
@@ -101,6 +113,22 @@ def open_data_of(args)->object:
         return open_data(p, user=args.user_col, item=args.item_col, timestamp=args.time_col, rating=args.rating_col,
                          items=args.items, item_text=args.title_col)
     return open_data(name, args.data_dir)
+
+# %% ../../nbs/40_cli.ipynb #398019a0
+def data_command(args)->int:
+    "`lwa data stats` (statistics as JSON) or `lwa data export` (the split as RecBole files; what it wrote, as JSON)."
+    data = open_data_of(args)
+    if args.data_cmd == 'stats':
+        print(json.dumps(dict(name=args.name, **data.stats(args.tie_break, args.tie_seed)), indent=2))
+        return 0
+    from layerwise_adapter.data.files import write_recbole
+    from layerwise_adapter.models.training import split_signature
+    split = data.leave_one_out(args.tie_break, args.tie_seed)
+    sig = split_signature(split)
+    out = write_recbole(data, split, args.out, sig)
+    print(json.dumps(dict(name=args.name, format=args.format, folder=str(out),
+                          files=sorted(p.name for p in out.iterdir()), split=sig), indent=2))
+    return 0
 
 # %% ../../nbs/40_cli.ipynb #80e86622
 def check_model_out(out:str|Path, # where a command is asked to write a model or its layer scores
@@ -175,10 +203,29 @@ class _Terminated(KeyboardInterrupt):
 
 def _on_sigterm(signum, frame): raise _Terminated()
 
+def dry_run(names:list, # hypotheses, e.g. ['H1']
+            profile:str, # the profile
+            overrides:dict, # -p key=value
+            data_dir:str|None, # --data-dir
+            out:str|None, # --out
+           )->int:
+    "`lwa run --dry-run`: the checks a run makes before it starts, and one JSON line each of what it would use."
+    from layerwise_adapter.experiments.runner import prepare_run
+    from layerwise_adapter.models.teacher import load_teacher_spec
+    for n in names:
+        nb, params, folder = prepare_run(n, profile, overrides, data_dir, out, None)
+        spec = load_teacher_spec(params['teacher']) if 'teacher' in params else None
+        print(json.dumps(dict(hypothesis=n, profile=profile, notebook=str(nb), report=str(folder/'report.md'),
+                              teacher=spec and dict(profile=spec.name, dataset=spec.dataset, tie_break=spec.tie_break,
+                                                    tie_seeds=spec.tie_seeds, backbone=spec.model.backbone),
+                              parameters=params)), flush=True)
+    return 0
+
+# %% ../../nbs/40_cli.ipynb #44e6dcaa
 def hypothesis_command(args)->int:
     "`lwa params` or `lwa run`."
     from layerwise_adapter.experiments.runner import run_hypothesis
-    from layerwise_adapter.experiments.params import resolve_parameters, available_hypotheses
+    from layerwise_adapter.experiments.params import resolve_parameters, available_hypotheses, hypothesis_profiles
     overrides = dict(args.param)
     if args.cmd == 'params':
         hyps = available_hypotheses()
@@ -186,8 +233,12 @@ def hypothesis_command(args)->int:
             raise LWAError(f"unknown hypothesis {args.hypothesis!r}; available: {sorted(hyps)}")
         print(json.dumps(resolve_parameters(hyps[args.hypothesis], args.profile, overrides, sources=True), indent=2))
         return 0
-    names = list(available_hypotheses()) if args.hypothesis == 'all' else [args.hypothesis]   # in number order
+    if args.hypothesis == 'all':   # in number order, those that define the profile (the replication covers H1-H3)
+        names = [n for n, nb in available_hypotheses().items() if args.profile in hypothesis_profiles(nb)]
+        if not names: raise LWAError(f"no hypothesis defines the profile {args.profile!r}")
+    else: names = [args.hypothesis]
     if args.out and len(names) > 1: raise LWAError("--out names one report folder; use it with a single hypothesis")
+    if args.dry_run: return dry_run(names, args.profile, overrides, args.data_dir, args.out)
     ok = True
     for n in names:
         s = run_hypothesis(n, args.profile, overrides, args.data_dir, args.out, progress=not args.no_progress)
@@ -202,9 +253,7 @@ def main(argv:list[str]|None=None)->int:
     args = build_parser().parse_args(argv)
     old = signal.signal(signal.SIGTERM, _on_sigterm) if threading.current_thread() is threading.main_thread() else None
     try:
-        if args.cmd == 'data':
-            print(json.dumps(dict(name=args.name, **open_data_of(args).stats(args.tie_break, args.tie_seed)), indent=2))
-            return 0
+        if args.cmd == 'data': return data_command(args)
         if args.cmd in ('run', 'params'): return hypothesis_command(args)
         return model_command(args)
     except LWAError as e:

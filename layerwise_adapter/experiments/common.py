@@ -9,19 +9,47 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import pandas as pd
 from ..core.base import env_info, seed_everything
-from ..models.teacher import NO_VERDICT, TeacherStage, plot_teacher, teacher_stage
+from ..models.teacher import (CONVERGENCE_RULE, NO_VERDICT, TeacherStage, plot_convergence,
+                                              plot_teacher, teacher_stage)
 from .config import HypothesisConfig
-from .runner import (RECORDS, markdown_table, record, render_report, report_title,
-                                                  template_path)
+from .runner import (RECORDS, fmt, markdown_table, record, render_report,
+                                                  report_title, template_path)
 
 # %% auto #0
-__all__ = ['teacher_section', 'no_verdict_report', 'Run', 'start_run', 'finish_run']
+__all__ = ['teacher_note', 'with_note', 'teacher_section', 'teacher_checks', 'no_verdict_report', 'Run', 'start_run',
+           'finish_run']
+
+# %% ../../nbs/33_common.ipynb #e9328482
+def teacher_note(stage:TeacherStage, # the stage
+                )->str:
+    "A report's opening line: does the teacher beat tuned SASRec on validation users (paired CI)? '' without SASRec."
+    g = stage.gate
+    if g.get('conventional') is None: return ''
+    r = g['conventional'].iloc[0]
+    diff = (f"teacher minus SASRec, validation {g['metric']}: {fmt(r.mean_diff)} ({100*(1-g['alpha']):.0f}% paired "
+            f"user-bootstrap CI {fmt(r.ci_low)} to {fmt(r.ci_high)}; teacher {fmt(r.teacher)}, "
+            f"SASRec {fmt(r.baseline)}, {int(r.n)} users)")
+    if g['beats_conventional']:
+        return f"**The teacher beats a conventional model (tuned SASRec) on validation**: {diff}."
+    verb = 'beats' if r.ci_high < 0 else 'matches'   # a CI below zero: SASRec is the better model
+    return (f"**A conventional model (tuned SASRec) {verb} the teacher on validation**: {diff}. The teacher does not "
+            "beat it, so what follows is about this LLM's layers, not about a recommender better than SASRec.")
+
+# %% ../../nbs/33_common.ipynb #a8526555
+def with_note(report:str, # a rendered report
+              note:str, # a paragraph for its first lines ('' leaves the report as it is)
+             )->str:
+    "`report` with `note` as a paragraph after its `Verdict:` line (after its title when it has none)."
+    if not note: return report
+    lines = report.split('\n')
+    at = next((i for i, l in enumerate(lines) if l.startswith('Verdict:')), 0)
+    return '\n'.join(lines[:at + 1] + ['', note] + lines[at + 1:])
 
 # %% ../../nbs/33_common.ipynb #63288c5a
 def teacher_section(stage:TeacherStage, # the stage
                     metric:str='NDCG@10', # headline metric
                    )->str:
-    "The report section on the teacher: its recipe, gate, test results per tie seed, differences with CIs and budgets."
+    "The report section on the teacher: recipe, gate, test results per tie seed, CIs, budgets, `teacher_checks`."
     m, t, r = stage.spec.model, stage.spec.train, stage.records[stage.spec.tie_seeds[0]]
     g = stage.gate
     gate_table = g['table'][['baseline_model', 'teacher', 'baseline', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']]
@@ -30,7 +58,7 @@ def teacher_section(stage:TeacherStage, # the stage
     head = stage.headline(metric)[
         ['tie_seed', 'baseline_model', 'teacher', 'baseline', 'ratio', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']
     ]
-    return render_report(
+    recipe = render_report(
         template_path('teacher'),
         dict(
             backbone=m.backbone,
@@ -59,6 +87,30 @@ def teacher_section(stage:TeacherStage, # the stage
             budget_table=markdown_table(stage.budgets()),
         ),
     )
+    return recipe.rstrip('\n') + '\n\n' + teacher_checks(stage) + '\n'
+
+# %% ../../nbs/33_common.ipynb #7afbfb60
+def teacher_checks(stage:TeacherStage, # the stage
+                  )->str:
+    "Markdown: teacher minus tuned SASRec (validation), convergence of both with the curves' figure, grid edges."
+    g, parts = stage.gate, []
+    if g.get('conventional') is not None:
+        conv = g['conventional'][['baseline_model', 'teacher', 'baseline', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']]
+        parts += [f"**Teacher minus tuned SASRec** (validation users, {g['metric']}; first tie seed): "
+                  f"{g['conventional_rule']}. Beats SASRec: **{g['beats_conventional']}**.", markdown_table(conv)]
+    cv = stage.convergence()
+    cols = ['tie_seed', 'model', 'epochs_run', 'best_epoch', 'optimiser_steps', 'best_score', 'last_score', 'noise',
+            'patience', 'stopped_early', 'best_before_last', 'flat_tail', 'converged']
+    parts += [f"**Convergence** (validation curves of the teacher and the chosen SASRec): {CONVERGENCE_RULE}. "
+              f"Converged: {', '.join(f'{r.model} (seed {r.tie_seed}) {r.converged}' for r in cv.itertuples())}.",
+              markdown_table(cv[cols]), '![convergence](teacher_convergence.png)']
+    ge = stage.grid_edges()
+    edges = ge[ge.at_edge]
+    parts += [f"**Grid edges** (every tuned baseline, per tie seed): {len(edges)} of {len(ge)} chosen values sit at an "
+              "edge of their grid, a limit of the tuning (a wider grid might move them)"
+              + (f": {', '.join(sorted({f'{r.baseline} {r.param}' for r in edges.itertuples()}))}." if len(edges)
+                 else "."), markdown_table(ge)]
+    return '\n\n'.join(parts)
 
 # %% ../../nbs/33_common.ipynb #b45ac7cf
 def no_verdict_report(name:str, # hypothesis, e.g. 'H1'
@@ -68,8 +120,8 @@ def no_verdict_report(name:str, # hypothesis, e.g. 'H1'
                       parameters:dict, # the run's parameters
                       seconds:float, # run time
                      )->str:
-    "The report of a hypothesis whose teacher failed the gate: `Verdict: no verdict (...)` and the teacher section."
-    return render_report(
+    "The report of a hypothesis whose teacher failed the gate: `Verdict: no verdict (...)`, `teacher_note`, section."
+    report = render_report(
         template_path('no_verdict'),
         dict(
             title=report_title(name, question, profile),
@@ -84,6 +136,7 @@ def no_verdict_report(name:str, # hypothesis, e.g. 'H1'
             parameters=json.dumps(parameters, indent=2),
         ),
     )
+    return with_note(report, teacher_note(stage))
 
 # %% ../../nbs/33_common.ipynb #bb3d1d3f
 @dataclass
@@ -154,14 +207,21 @@ def start_run(name:str, # hypothesis, e.g. 'H1'
     seed_everything(cfg.seed); sns.set_theme(style='whitegrid')
     run.stage = stage = teacher_stage(cfg.teacher, cfg.data_dir or None, expect_key=cfg.teacher_key or None)
     records = {s: {k: v for k, v in r.items() if k != 'dir'} for s, r in stage.records.items()}
+    g, conv, edges = stage.gate, stage.convergence(), stage.grid_edges()
     record('teacher', dict(profile=cfg.teacher, key=stage.key, backbone=stage.spec.model.backbone,
                            n_layers=stage.teacher.backbone.n_layers,
-                           cached={s: r['cached'] for s, r in stage.records.items()}, records=records))
-    record('teacher_gate', dict(passed=run.studied, rule=stage.gate['rule'], table=stage.gate['table']))
+                           cached={s: r['cached'] for s, r in stage.records.items()}, records=records,
+                           beats_conventional=stage.beats_conventional, conventional=g.get('conventional'),
+                           conventional_rule=g.get('conventional_rule'), convergence=conv,
+                           converged=bool(conv['converged'].all()), convergence_rule=CONVERGENCE_RULE,
+                           curves=stage.curves(), grid_edges=edges, at_edge=int(edges['at_edge'].sum())))
+    record('teacher_gate', dict(passed=run.studied, rule=g['rule'], table=g['table'],
+                                beats_conventional=stage.beats_conventional, conventional=g.get('conventional')))
     record('teacher_headline', stage.headline()); record('teacher_budgets', stage.budgets())
     stage.test.to_csv(out/'teacher_test_per_user.csv.gz', index=False)
     run.figures['teacher_vs_baselines'] = plot_teacher(stage, out/'teacher_vs_baselines.png')
-    run.tables['teacher_gate'] = stage.gate['table']
+    run.figures['teacher_convergence'] = plot_convergence(stage, out/'teacher_convergence.png')
+    run.tables |= dict(teacher_gate=g['table'], teacher_convergence=conv, teacher_grid_edges=edges)
     return run
 
 # %% ../../nbs/33_common.ipynb #4f381fb3
@@ -169,7 +229,7 @@ def finish_run(run:Run, # the run
                fields:dict|None, # the report template's fields; None when the teacher failed its gate
                verdict:str|None=None, # the computed verdict (with `fields`)
               )->Run:
-    "Render the report (the no-verdict report without `fields`), and write `report.md` and `metrics.json`."
+    "Render the report (no-verdict without `fields`), `teacher_note` first, and write `report.md` and `metrics.json`."
     seconds = time.time() - run.t_start
     record('seconds', seconds)
     if fields is None:
@@ -179,7 +239,8 @@ def finish_run(run:Run, # the run
         common = dict(title=report_title(run.name, run.question, run.cfg.profile), verdict=verdict,
                       teacher_section=teacher_section(run.stage), profile=run.cfg.profile, minutes=f'{seconds/60:.1f}',
                       parameters=json.dumps(run.parameters, indent=2), environment=json.dumps(env_info(), indent=2))
-        run.report, run.verdict = render_report(template_path(run.name), {**common, **fields}), verdict
+        report = render_report(template_path(run.name), {**common, **fields})
+        run.report, run.verdict = with_note(report, teacher_note(run.stage)), verdict
     record('verdict', run.verdict)
     (run.out/'metrics.json').write_text(json.dumps(RECORDS, indent=2, default=str))
     (run.out/'report.md').write_text(run.report)

@@ -124,7 +124,7 @@ class HypothesisConfig(DictConfig):
     teacher: str = param(
         'quick',
         'section of profiles/teacher.yaml: the teacher studied (the same for every hypothesis)',
-        choices=['smoke', 'quick', 'full'],
+        choices=['smoke', 'quick', 'full', 'latest-small'],
     )
     teacher_key:str = param('', "the teacher key this report must study (empty: the profile's current teacher)",
                             pattern='([0-9a-f]{12})?')
@@ -229,6 +229,10 @@ class H2Config(HypothesisConfig):
     n_random:int = param(10, 'random selections per budget', min=10)
     heal_epochs:int = param(1, 'healing epochs of every student (and of the full-depth control)', min=1)
     heal_windows:int = param(1, 'random training windows per user and healing epoch (the healing budget)', min=1)
+    heal_seeds:int = param(3,
+        "healing seeds of test 2's students (the Fisher and the random ones), seed i of each paired; at least 3 for "
+        'a verdict below a margin',
+        min=2)
     eval_users:int = param(0, 'test users of the students; 0 means all', min=0)
 
 # %% ../../nbs/30_config.ipynb #324cf58a
@@ -249,7 +253,8 @@ class H3Config(HypothesisConfig):
         items={'choices': ['uniform', 'depth', 'fisher', 'learned', 'dynamic']}, min_items=2)
     mapping_strategies: str = param(
         'uniform,importance,random,reversed',
-        'layer mappings, compared with the weights fixed to uniform',
+        'layer mappings, compared with the weights fixed to uniform (random: drawn per seed; reversed: the least '
+        'important layers)',
         items={'choices': ['uniform', 'spread', 'pkd_skip', 'pkd_last', 'importance', 'random', 'reversed']},
         min_items=0,
     )
@@ -260,7 +265,8 @@ class H3Config(HypothesisConfig):
         'students without layer-wise distillation at every budget',
         items={'choices': ['ce_only', 'logit_only', 'pruned_healed']}, min_items=0)
     seeds:int = param(3,
-        "seeds per arm (the student's dropout, window order and distillation parameters; the random mapping's draw)",
+        "seeds per arm (the student's dropout, window order and distillation parameters; the random mapping's draw); "
+        "at least 3: a gain shown below the margin needs the seeds' variance measured",
         min=3)
     epochs:int = param(1, 'distillation epochs of every student: the same optimiser steps in every arm', min=1)
     distill_users:int = param(0,
@@ -287,13 +293,14 @@ class H3Config(HypothesisConfig):
     fisher_examples:int = param(256, "training windows of the teacher's per-layer Fisher information", min=2)
     fisher_batch:int = param(16, 'windows per Fisher pass', min=1)
     dynamic_every:int = param(20, "optimiser steps between the dynamic strategy's Fisher updates", min=1)
-    heal_epochs:int = param(1, "healing epochs of the pruned-and-healed control (H2's healing)", min=1)
-    heal_windows:int = param(1, 'random training windows per user and healing epoch of that control', min=1)
-    eval_users:int = param(0, 'test users of the students; 0 means all', min=0)
+    eval_users:int = param(0,
+        'test users and validation users of the students (seeded subsets; the best arm is chosen on validation); '
+        '0 means all',
+        min=0)
     speed_users:int = param(64, 'users scored in one batch for the latency comparison', min=1)
     speed_repeats:int = param(5, 'timed scoring passes per model (median)', min=1)
     realistic:float = param(0.05,
-        "a realistic effect for the power statement: this share of the teacher's test MRR",
+        "the margin, the smallest gain that would matter (its test, the power): this share of the teacher's test MRR",
         gt=0, lt=1)
 
 # %% ../../nbs/30_config.ipynb #5d192c07
@@ -315,6 +322,9 @@ class H4Config(HypothesisConfig):
     next_item_seeds:str = param('0,1,2',
         "seeds of the next-item models (model and training); the teacher's seed gives the teacher itself",
         items={'type': 'int', 'min': 0})
+    next_item_epochs:int = param(0,
+        "at most this many epochs for every next-item model, the Llama one included (0: the teacher's cap); a lower, "
+        "equal cost per seed", min=0)
     next_item_controls:bool = param(True,
         'also train the random copies and the size-matched model on the next-item task',
         choices=[True, False])

@@ -16,14 +16,16 @@ from ..stats.metrics import evaluate
 from ..models.teacher import TeacherStage, item_factors
 from ..preference.data import PrefSplit, PrefExamples
 from ..preference.model import PrefConfig, PrefTrainConfig, preference_run
-from ..stats.metrics import auc, auc_bootstrap, delong_test, rmse
-from ..stats.decisions import paired_test, directional_verdict, all_of, below_margin, margin_verdict
+from scipy import stats
+from ..stats.metrics import auc, delong_test, rmse
+from ..stats.decisions import seed_user_test, directional_verdict, all_of, margin_verdict
 from ..stats.tests import holm
 
 # %% auto #0
-__all__ = ['FACT_COLUMNS', 'size_matched', 'comparison_backbones', 'next_item_runs', 'parse_shots', 'shots_label',
-           'preference_runs', 'preference_scores', 'family_tests', 'auc_tests', 'next_item_quality',
-           'quality_cost_table', 'plot_quality_cost', 'plot_few_shot']
+__all__ = ['MIN_MARGIN_SEEDS', 'FACT_COLUMNS', 'size_matched', 'comparison_backbones', 'next_item_runs', 'parse_shots',
+           'shots_label', 'preference_runs', 'preference_scores', 'seed_matrix', 'trained_test', 'family_tests',
+           'auc_pseudo_values', 'auc_tests', 'next_item_quality', 'quality_cost_table', 'plot_quality_cost',
+           'plot_few_shot']
 
 # %% ../../nbs/37_families.ipynb #ac1eaeff
 def size_matched(spec:str, # the backbone to cut (e.g. 'smollm2-135m')
@@ -77,15 +79,19 @@ def next_item_runs(stage:TeacherStage, # the gated teacher stage: split, recipe,
                    backbones:list[str], # backbone names
                    seeds:list[int], # seeds (model and training); the teacher's is the teacher
                    progress:bool=True, # progress bars
+                   epochs:int=0, # at most this many epochs for every backbone, seed 0 of the teacher's included (0: the
+                   # teacher's cap): a lower cost per seed, the same recipe for all
                   )->tuple[pd.DataFrame, pd.DataFrame]:
     "Per-user test metrics (backbone, seed, protocol, user, metrics) and one training record per (backbone, seed)."
     spec, split = stage.spec, stage.split
+    if epochs < 0: raise LWAError(f"epochs={epochs} must be >= 0 (0: the teacher's cap)")
+    cap = dict(epochs=min(epochs, spec.train.epochs)) if epochs else {}
     fac = item_factors(stage.baselines, spec.model.item_init) if spec.model.item_init != 'random' else None
     per_user, records = [], []
     for b in backbones:
         for s in seeds:
             cfg = dataclasses.replace(spec.model, backbone=b, seed=int(s))
-            tc = dataclasses.replace(spec.train, seed=int(s))
+            tc = dataclasses.replace(spec.train, seed=int(s), **cap)
             rec, info = train_recommender(cfg, tc, split, stage.dataset.item_text if cfg.use_text else None,
                                           item_factors=fac, progress=progress)
             df, secs = _test_metrics(info['key'], rec, split)
@@ -94,7 +100,7 @@ def next_item_runs(stage:TeacherStage, # the gated teacher stage: split, recipe,
             records.append(dict(backbone=b, seed=int(s), key=info['key'], cached=info['cached'],
                                 teacher=info['key'] == stage.key, trainable_params=info['trainable_params'],
                                 optimiser_steps=info['optimiser_steps'], targets_seen=info['targets_seen'],
-                                epochs_run=info['epochs_run'], best_epoch=info['best_epoch'],
+                                epoch_cap=tc.epochs, epochs_run=info['epochs_run'], best_epoch=info['best_epoch'],
                                 train_seconds=info['seconds'],
                                 seconds_per_epoch=float(np.mean(ep)) if ep else float('nan'), test_seconds=secs,
                                 test_users=int(df.user.nunique())))
@@ -156,67 +162,164 @@ def preference_scores(preds:pd.DataFrame, # from `preference_runs`
             for (b, n, s), g in preds.groupby(['backbone', 'shots', 'seed'], sort=False)]
     return pd.DataFrame(rows)
 
+# %% ../../nbs/37_families.ipynb #fd4de48a
+MIN_MARGIN_SEEDS = 3   # a gain is "shown below the margin" only with the seed variance measured on this many seeds
+
+def seed_matrix(long:pd.DataFrame, # one row per backbone, seed and unit: columns backbone, seed, `unit`, `value`
+                a:str, # the first backbone
+                b:str, # the backbone subtracted
+                value:str, # the column compared (e.g. 'MRR')
+                unit:str='user', # the unit column: 'user', or 'example' for per-example values
+               )->np.ndarray:
+    """Differences a - b [S, U]: row i pairs the i-th seed of `a` with the i-th seed of `b` (each in increasing order),
+    one column per unit that both have."""
+    wide = lambda x: long[long.backbone == x].pivot_table(index='seed', columns=unit, values=value).sort_index()
+    wa, wb = wide(a), wide(b)
+    for x, w in ((a, wa), (b, wb)):
+        if w.empty: raise LWAError(f"no per-{unit} {value} of {x!r}")
+    if len(wa) != len(wb):
+        raise LWAError(f"{a!r} has {len(wa)} seeds and {b!r} {len(wb)}: the seed-aware test pairs them one to one")
+    units = wa.columns.intersection(wb.columns)
+    d = wa[units].to_numpy() - wb[units].to_numpy()
+    return d[:, ~np.isnan(d).any(0)]
+
+# %% ../../nbs/37_families.ipynb #f8220bc0
+def _power_two_sided(effect:float|None, se:float, df:float, alpha:float)->float:
+    "Power of the two-sided t-test with this se and df to detect a true difference `effect` (noncentral t) [Cohen1988]."
+    if not effect or not se > 0: return float('nan')
+    q, nc = stats.t.ppf(1 - alpha / 2, df), effect / se
+    return float(stats.nct.sf(q, df, nc) + stats.nct.cdf(-q, df, nc))
+
+def _one_seed_test(d:np.ndarray, # differences of one seed [U]
+                   margin:float|None, alpha:float, power:float, # as `seed_user_test`
+                  )->dict:
+    "`seed_user_test`'s numbers from one seed: a paired t-test over the units (the training variance is not measured)."
+    U, m = len(d), float(d.mean())
+    se, df = max(float(d.std(ddof=1)) / np.sqrt(U), 1e-300), float(U - 1)
+    q = float(stats.t.ppf(1 - alpha / 2, df))
+    out = dict(mean=m, se=se, df=df, ci_low=m - q * se, ci_high=m + q * se, p=float(2 * stats.t.sf(abs(m / se), df)),
+               mde=float((q + stats.t.ppf(power, df)) * se), n_seeds=1, n_users=U, seed_sd=float('nan'),
+               seed_means=[m], share_seed=float('nan'))
+    if margin is not None:
+        q1 = float(stats.t.ppf(1 - alpha, df))
+        out |= dict(margin=float(margin), p_below=float(stats.t.cdf((m - margin) / se, df)), upper=m + q1 * se,
+                    power_below=float(stats.nct.sf(q1, df, margin / se)))
+    return out
+
+def _constant_test(d:np.ndarray, # differences [S, U], all equal
+                   margin:float|None, # as `seed_user_test`
+                  )->dict:
+    "`seed_user_test`'s numbers when every difference is the same (e.g. two identical models): no noise at all."
+    m, (S, U) = float(d.flat[0]), d.shape
+    out = dict(mean=m, se=0.0, df=float(S * U - 1), ci_low=m, ci_high=m, p=float(m == 0), mde=0.0, n_seeds=S,
+               n_users=U, seed_sd=0.0, seed_means=[m] * S, share_seed=float('nan'))
+    if margin is not None: out |= dict(margin=float(margin), p_below=float(m >= margin), upper=m, power_below=1.0)
+    return out
+
+def trained_test(diff, # differences a - b of two trained models [seeds, units]
+                 margin:float|None=None, # the smallest difference that would matter, for the test below it
+                 alpha:float=0.05, # significance level
+                 realistic:float|None=None, # a realistic difference, for the power
+                 power:float=0.8, # power of the minimum detectable effect
+                 units:str='users', # what the columns are, for the `noise` label
+                )->dict:
+    """The test of two trained models: seeds and units both random (`decisions.seed_user_test` [Searle1992]
+    [Satterthwaite1946]) with two seeds or more, else the paired t-test over the units; with the power at `realistic`
+    and whether a margin verdict is allowed (`margin_test`: at least `MIN_MARGIN_SEEDS` seeds)."""
+    d = np.asarray(diff, dtype=np.float64)
+    if d.ndim != 2 or len(d) < 1 or d.shape[1] < 3 or not np.isfinite(d).all():
+        raise LWAError(f"trained_test needs a finite [seeds >= 1, units >= 3] array, got shape {d.shape}")
+    if (d == d.flat[0]).all(): r = _constant_test(d, margin)
+    elif len(d) >= 2: r = seed_user_test(d, margin, alpha, power)
+    else: r = _one_seed_test(d[0], margin, alpha, power)
+    return r | dict(power=_power_two_sided(realistic, r['se'], r['df'], alpha),
+                    margin_test=bool(margin is not None and r['n_seeds'] >= MIN_MARGIN_SEEDS),
+                    noise=f'seeds and {units}' if r['n_seeds'] >= 2 else f'{units} only (one seed)')
+
 # %% ../../nbs/37_families.ipynb #75bfda52
 def family_tests(per_user:pd.DataFrame, # from `next_item_runs`: backbone, seed, protocol, user, metrics
                  hypothesised:str, # the hypothesised backbone
                  others:dict, # backbone -> family, for every other family
                  metric:str='MRR', # per-user metric (full ranking)
                  alpha:float=0.05, # significance level
-                 n_boot:int=2000, # bootstrap resamples of the users
-                 seed:int=0, # bootstrap seed
                  realistic:float=0.1, # realistic effect, for the power and as the margin of the below-margin test:
                  # this share of the hypothesised model's mean
                 )->tuple[pd.DataFrame, str]:
-    """The decision: per-user paired tests of `hypothesised` minus each other family's backbone (two-sided, and below
-    the margin [Wellek2010]), Holm-adjusted [Holm1979], and the verdict."""
+    """The decision: `hypothesised` minus each other family's backbone on the [seeds, users] matrix of per-user
+    differences (`trained_test`, seeds and users random [Searle1992]), two-sided and below the margin [Wellek2010] (a
+    verdict only with `MIN_MARGIN_SEEDS` seeds), each Holm-adjusted over the families [Holm1979]; the verdict."""
     full = per_user[per_user.protocol == 'full']
-    w = full.groupby(['backbone', 'user'])[metric].mean().unstack('backbone')    # seed-averaged per-user metric
-    for b in (hypothesised, *others):
-        if b not in w.columns: raise LWAError(f"family_tests: no per-user {metric} of {b!r}")
-    base = float(w[hypothesised].mean())
+    mean_of = lambda b: float(full[full.backbone == b].groupby('user')[metric].mean().mean())
     rows = []
     for b, fam in others.items():
-        d = (w[hypothesised] - w[b]).dropna().values
-        r = paired_test(d, alpha, n_boot, seed, realistic=realistic * base) | below_margin(d, realistic * base, alpha)
-        rows.append(dict(other=b, family=fam, hypothesised_mean=base, other_mean=float(w[b].mean()), n=r['n'],
-                         mean_diff=r['mean'], ci_low=r['ci_low'], ci_high=r['ci_high'], dz=r['dz'], t=r['t'], p=r['p'],
-                         p_wilcoxon=r['p_wilcoxon'], mde=r['mde'], power=r['power'], margin=r['margin'],
-                         upper_95=r['upper'], p_below=r['p_below'], power_below=r['power_below']))
+        d = seed_matrix(full, hypothesised, b, metric)
+        base = mean_of(hypothesised)
+        r = trained_test(d, realistic * base, alpha, realistic * base)
+        rows.append(dict(other=b, family=fam, n_seeds=r['n_seeds'], n_users=r['n_users'], hypothesised_mean=base,
+                         other_mean=mean_of(b), mean_diff=r['mean'], se=r['se'], df=r['df'], seed_sd=r['seed_sd'],
+                         ci_low=r['ci_low'], ci_high=r['ci_high'], p=r['p'], mde=r['mde'], power=r['power'],
+                         margin=r['margin'], upper_95=r['upper'], p_below=r['p_below'], power_below=r['power_below'],
+                         margin_test=r['margin_test'], noise=r['noise'], seed_means=r['seed_means']))
     t = pd.DataFrame(rows)
     t['p_holm'] = holm(t.p.values)
     t['p_below_holm'] = holm(t.p_below.values)
-    t['verdict'] = [margin_verdict(m, p, pb, alpha) for m, p, pb in zip(t.mean_diff, t.p_holm, t.p_below_holm)]
+    t['verdict'] = [margin_verdict(m, p, pb if ok else 1.0, alpha)
+                    for m, p, pb, ok in zip(t.mean_diff, t.p_holm, t.p_below_holm, t.margin_test)]
     return t, all_of(list(t.verdict))
 
+# %% ../../nbs/37_families.ipynb #3fa76e5e
+def auc_pseudo_values(labels, # (N,) 0/1 labels
+                      scores, # (N,) scores, higher meaning more likely 1
+                     )->np.ndarray:
+    """Jackknife pseudo-values of the AUC (N,), N AUC - (N - 1) AUC without the example, whose mean is the AUC: from
+    DeLong's structural components [DeLong1988], as in the pseudo-value method of Dorfman, Berbaum and Metz (1992)."""
+    y, s = np.asarray(labels).astype(bool), np.asarray(scores, dtype=np.float64)
+    m, n = int(y.sum()), int((~y).sum())
+    if m < 2 or n < 2: raise LWAError(f"auc_pseudo_values needs 2 positives and 2 negatives, got {m} and {n}")
+    r = stats.rankdata(s)
+    v10 = (r[y] - stats.rankdata(s[y])) / n          # share of negatives each positive outscores (ties: half)
+    v01 = 1 - (r[~y] - stats.rankdata(s[~y])) / m     # share of positives that outscore each negative
+    a, loo = v10.mean(), np.empty(len(s))
+    loo[y], loo[~y] = (m * a - v10) / (m - 1), (n * a - v01) / (n - 1)
+    return len(s) * a - (len(s) - 1) * loo
+
 # %% ../../nbs/37_families.ipynb #2ef129e9
+def _pseudo_frame(p:pd.DataFrame, # per-example scores at one few-shot size: backbone, seed, example, label, score
+                 )->pd.DataFrame:
+    "The AUC pseudo-values of every backbone and seed: backbone, seed, example, pseudo."
+    return pd.concat([pd.DataFrame(dict(backbone=b, seed=s, example=g.example.values,
+                                        pseudo=auc_pseudo_values(g.label.values, g.score.values)))
+                      for (b, s), g in p.groupby(['backbone', 'seed'], sort=False)], ignore_index=True)
+
 def auc_tests(preds:pd.DataFrame, # from `preference_runs`
               hypothesised:str, # the hypothesised backbone
               others:dict, # backbone -> family
               shots:int, # the few-shot size compared
               alpha:float=0.05, # significance level
-              n_boot:int=2000, # bootstrap resamples of the examples
-              seed:int=0, # bootstrap seed
              )->pd.DataFrame:
-    """Per-example tests of seed-averaged AUC, hypothesised minus each other family (bootstrap [Efron1993], Holm
-    [Holm1979]) with DeLong [DeLong1988] beside."""
+    """Seed-averaged test AUC, hypothesised minus each other family, on the [seeds, examples] matrix of pseudo-value
+    differences (`auc_pseudo_values`; seeds and examples random, `trained_test`), Holm [Holm1979]; DeLong
+    [DeLong1988] on the seed-mean scores beside it."""
     p = preds[preds.shots == shots]
-    def scores(b):
-        w = p[p.backbone == b].pivot_table(index='example', columns='seed', values='score')
-        if w.empty: raise LWAError(f"auc_tests: no scores of {b!r} at {shots_label(shots)} examples")
-        return w
-    A = scores(hypothesised)
-    labels = p[p.backbone == hypothesised].drop_duplicates('example').set_index('example').label.reindex(A.index).values
+    for b in (hypothesised, *others):
+        if not (p.backbone == b).any():
+            raise LWAError(f"auc_tests: no scores of {b!r} at {shots_label(shots)} examples")
+    pv = _pseudo_frame(p[p.backbone.isin([hypothesised, *others])])
+    mean_scores = lambda b: p[p.backbone == b].groupby('example').score.mean()
+    A = mean_scores(hypothesised)
+    labels = p[p.backbone == hypothesised].groupby('example').label.first().reindex(A.index).values
     rows = []
     for b, fam in others.items():
-        B = scores(b).reindex(A.index)
-        bt = auc_bootstrap(labels, A.values.T, B.values.T, n_boot=n_boot, alpha=alpha, seed=seed)
-        dl = delong_test(labels, A.values.mean(1), B.values.mean(1), alpha=alpha)
-        rows.append(dict(other=b, family=fam, shots=shots_label(shots), auc_hypothesised=bt['auc_a'],
-                         auc_other=bt['auc_b'], diff=bt['diff'], ci_low=bt['ci_low'], ci_high=bt['ci_high'],
-                         p_boot=bt['p'], seeds=bt['seeds_a'], n=bt['n'], delong_diff_seed_mean=dl['diff'],
-                         delong_p=dl['p']))
+        d = seed_matrix(pv, hypothesised, b, 'pseudo', unit='example')
+        r = trained_test(d, alpha=alpha, units='examples')
+        dl = delong_test(labels, A.values, mean_scores(b).reindex(A.index).values, alpha=alpha)
+        rows.append(dict(other=b, family=fam, shots=shots_label(shots), n_seeds=r['n_seeds'], n=r['n_users'],
+                         auc_hypothesised=float(pv[pv.backbone == hypothesised].pseudo.mean()),
+                         auc_other=float(pv[pv.backbone == b].pseudo.mean()), diff=r['mean'], se=r['se'], df=r['df'],
+                         seed_sd=r['seed_sd'], ci_low=r['ci_low'], ci_high=r['ci_high'], p=r['p'], mde=r['mde'],
+                         noise=r['noise'], delong_diff_seed_mean=dl['diff'], delong_p=dl['p']))
     t = pd.DataFrame(rows)
-    t['p_holm'] = holm(t.p_boot.values)
+    t['p_holm'] = holm(t.p.values)
     t['direction'] = [directional_verdict(d, q, alpha) for d, q in zip(t['diff'], t.p_holm)]
     return t
 

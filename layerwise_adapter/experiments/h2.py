@@ -4,8 +4,10 @@
 
 # %% ../../nbs/35_h2.ipynb #1983682e
 from __future__ import annotations
-import dataclasses, time
+import contextlib, dataclasses, time
 import numpy as np, pandas as pd
+import torch
+from scipy import stats
 from ..core.base import relative_depth
 from ..models.recommender import next_item_logits, training_windows
 from ..importance.ablation import layer_ablation, layer_states, representation_table, subset_eval_data
@@ -15,21 +17,24 @@ from ..importance.fisher import fisher_block_spectrum, fisher_diagonal, layer_fi
 from ..importance.representations import plot_layer_metric
 from ..selection.compare import coinciding, method_selections
 from ..selection.predictor import ImportancePredictor
-from ..distill.students import student_runs
+from ..distill.students import evaluate_student, student_runs
 from ..stats.decisions import (all_of, compare_correlations, correlation_mde, directional_verdict,
-                                               layer_drops, paired_test, partial_spearman)
+                                               layer_drops, paired_test, partial_spearman,
+                                               seed_user_test)
 from ..stats.tests import holm, spearman_ci
 from .config import list_items, H2Config
 from .runner import markdown_table, record
 from .common import Run, finish_run, start_run
 
 # %% auto #0
-__all__ = ['QUESTION', 'TRUTH', 'FISHER', 'FISHER_KINDS', 'RIVALS', 'LEARNED_FEATURES', 'SCORE_OF', 'parse_budgets',
-           'parse_methods', 'ground_truth', 'fisher_windows', 'batches_of', 'timed', 'fisher_study', 'rival_scores',
-           'score_study', 'correlation_table', 'versus_rivals', 'agreement_study', 'learned_study', 'heal_config',
-           'student_study', 'student_names', 'random_draws', 'student_rr', 'realistic_difference', 'deciding_table',
-           'decision_study', 'student_comparisons', 'student_tests', 'test_controls', 'students_summary',
-           'comparison_study', 'plot_agreement', 'plot_fisher_by_layer', 'plot_students', 'report_fields', 'run']
+__all__ = ['QUESTION', 'TRUTH', 'FISHER', 'FISHER_KINDS', 'RIVALS', 'LEARNED_FEATURES', 'SCORE_OF', 'MIN_MARGIN_SEEDS',
+           'parse_budgets', 'parse_methods', 'ground_truth', 'fisher_windows', 'batches_of', 'timed', 'fisher_study',
+           'rival_scores', 'score_study', 'correlation_table', 'versus_rivals', 'agreement_study', 'learned_study',
+           'heal_config', 'healing_seeds', 'deterministic_torch', 'seed_runs', 'student_study', 'student_names',
+           'random_draws', 'test2_students', 'student_rr', 'seed_matrix', 'realistic_difference', 'power_at',
+           'deciding_table', 'decision_study', 'student_comparisons', 'student_tests', 'test_controls',
+           'students_summary', 'comparison_study', 'plot_agreement', 'plot_fisher_by_layer', 'plot_students',
+           'seed_note', 'report_fields', 'run']
 
 # %% ../../nbs/35_h2.ipynb #7674d212
 QUESTION = 'does Fisher information identify the layers that matter for recommendation?'
@@ -191,11 +196,49 @@ def learned_study(run:Run, # a started run whose teacher passed its gate
 
 # %% ../../nbs/35_h2.ipynb #c31b6694
 def heal_config(run:Run, # a started run
+                seed:int|None=None, # the healing seed (None: the run's `seed`)
                ):
     "Every student's healing: the teacher's recipe for `heal_epochs` epochs of `heal_windows` random windows a user."
     cfg = run.cfg
     return dataclasses.replace(run.stage.spec.train, epochs=cfg.heal_epochs, windows='random',
-                               windows_per_user=cfg.heal_windows, patience=0, checkpoint_steps=0, seed=cfg.seed)
+                               windows_per_user=cfg.heal_windows, patience=0, checkpoint_steps=0,
+                               seed=cfg.seed if seed is None else seed)
+
+# %% ../../nbs/35_h2.ipynb #046645f9
+MIN_MARGIN_SEEDS = 3  # seeds per arm a verdict "shown below a margin" would need (issue 19); H2 draws none
+
+def healing_seeds(cfg:H2Config, # the parameters
+                 )->list[int]:
+    "The healing seeds of test 2's students, the run's `seed` first (every other student heals with it alone)."
+    return [cfg.seed + k for k in range(cfg.heal_seeds)]
+
+# %% ../../nbs/35_h2.ipynb #5455f56e
+@contextlib.contextmanager
+def deterministic_torch():
+    "PyTorch's deterministic algorithms inside the block (warn-only), the previous setting restored after it."
+    was, warn_only = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try: yield
+    finally: torch.use_deterministic_algorithms(was, warn_only=warn_only)
+
+# %% ../../nbs/35_h2.ipynb #cc87fe05
+def seed_runs(rec, # the teacher
+              students:dict, # name -> kept layers
+              split, # `data.dataset.LOOSplit`
+              test, # the test users (`EvalData`)
+              tcs:dict, # healing seed -> its healing run (`heal_config`)
+             )->tuple[pd.DataFrame, pd.DataFrame]:
+    "Each student healed with each seed of `tcs` (un-healed, a student has no seed): per-user rows and budgets."
+    from tqdm.auto import tqdm
+    rows, budgets = [], []
+    for (seed, tc), (name, kept) in tqdm([(s, n) for s in tcs.items() for n in students.items()], desc='seeds'):
+        df = evaluate_student(rec, kept, split, test, tc)
+        h = df.attrs['heal']
+        rows.append(df.assign(student=name, healed=True, seed=seed))
+        budgets.append(dict(student=name, healed=True, seed=seed, n_kept=len(kept), kept=list(map(int, kept)),
+                            optimiser_steps=h['optimiser_steps'], windows_seen=h['windows_seen'],
+                            targets_seen=h['targets_seen'], seconds=h['wall_seconds']))
+    return pd.concat(rows, ignore_index=True), pd.DataFrame(budgets)
 
 # %% ../../nbs/35_h2.ipynb #200b0ae6
 def student_study(run:Run, # a started run whose teacher passed its gate
@@ -204,11 +247,12 @@ def student_study(run:Run, # a started run whose teacher passed its gate
                   sc:dict, # what `score_study` returned
                   cv:dict, # `learned_study`
                  )->dict:
-    "Each budget's selections (coinciding ones once), as selected and healed; the full-depth control at the first."
+    """Each budget's selections (coinciding ones once), as selected and healed; the full-depth control at the first;
+    test 2's students healed again with every further seed of `healing_seeds`."""
     cfg, stage = run.cfg, run.stage
     rec, split, wide, st = stage.teacher, stage.split, sc['wide'], sc['states']
     test = subset_eval_data(split.eval_data('test'), cfg.eval_users, seed=cfg.seed)
-    heal_tc = heal_config(run)
+    seeds = healing_seeds(cfg)
     per_user, budget_rows, groups = [], [], []
     for b in budgets:
         sels = method_selections(methods, rec.backbone.n_layers, b,
@@ -216,15 +260,23 @@ def student_study(run:Run, # a started run whose teacher passed its gate
                                  hidden_states=st['hidden_states'], mask=st['mask'], learned_cv=cv,
                                  n_random=cfg.n_random, seed=cfg.seed)
         g = coinciding(sels).assign(budget=b); groups.append(g)
-        pu, bud = student_runs(rec, dict(zip(g.name, g.kept)), split, test, heal_tc, full_control=(b == budgets[0]))
-        per_user.append(pu.assign(budget=b)); budget_rows.append(bud.assign(budget=b))
-    per_user, budget_table, groups = pd.concat(per_user), pd.concat(budget_rows), pd.concat(groups)
+        with deterministic_torch():   # the same students on every run (see `deterministic_torch`)
+            pu, bud = student_runs(rec, dict(zip(g.name, g.kept)), split, test, heal_config(run, seeds[0]),
+                                   full_control=(b == budgets[0]))
+        per_user.append(pu.assign(budget=b, seed=seeds[0])); budget_rows.append(bud.assign(budget=b, seed=seeds[0]))
+    groups = pd.concat(groups)
+    name_of = student_names(groups)
+    kept = dict(zip(groups[groups.budget == budgets[0]].name, groups[groups.budget == budgets[0]].kept))
+    with deterministic_torch():
+        pu, bud = seed_runs(rec, {n: kept[n] for n in test2_students(name_of, budgets[0])}, split, test,
+                            {s: heal_config(run, s) for s in seeds[1:]})
+    per_user = pd.concat(per_user + [pu.assign(budget=budgets[0])], ignore_index=True)
+    budget_table = pd.concat(budget_rows + [bud.assign(budget=budgets[0])], ignore_index=True)
     per_user.to_csv(run.out/'students_per_user.csv.gz', index=False)
     budget_table.to_csv(run.out/'students_budget.csv', index=False)
     record('student_groups', groups); record('student_budgets', budget_table)
     run.tables.update(student_groups=groups, student_budgets=budget_table)
-    return dict(test=test, per_user=per_user, budget_table=budget_table, groups=groups,
-                name_of=student_names(groups))
+    return dict(test=test, per_user=per_user, budget_table=budget_table, groups=groups, name_of=name_of, seeds=seeds)
 
 # %% ../../nbs/35_h2.ipynb #469bdc3b
 def student_names(groups:pd.DataFrame, # `coinciding` rows of every budget: name, methods, budget
@@ -239,44 +291,82 @@ def random_draws(name_of:dict, # `student_names`
     "The student of each random draw at `budget` (repeated where draws coincide), in the draws' name order."
     return [name_of[k] for k in sorted(name_of) if k[0] == budget and k[1].startswith('random-')]
 
+# %% ../../nbs/35_h2.ipynb #cfb892a5
+def test2_students(name_of:dict, # `student_names`
+                   budget:float, # the deciding budget
+                  )->list[str]:
+    "The students test 2 compares at `budget`: the empirical Fisher's and each random draw's, each once."
+    return list(dict.fromkeys([name_of[(budget, 'fisher_empirical')], *random_draws(name_of, budget)]))
+
 # %% ../../nbs/35_h2.ipynb #fa86520d
-def student_rr(per_user:pd.DataFrame, # students' per-user metrics: budget, student, healed, user, MRR
+def student_rr(per_user:pd.DataFrame, # students' per-user metrics: budget, student, healed, seed, user, MRR
                name_of:dict, # `student_names`
                budget:float, # the budget
                method:str, # a selection method, or 'random' for the mean over the random draws
                healed:bool=True, # the healed students or the un-healed ones
+               seed:int|None=None, # the healing seed (None: the first of `per_user`, the one every student has)
               )->pd.Series:
     "Per-user reciprocal rank (indexed by user) of a method's student, or the mean over the random draws."
-    d = per_user[(per_user.budget == budget) & (per_user.healed == healed)]
+    seed = per_user.seed.min() if seed is None else seed
+    d = per_user[(per_user.budget == budget) & (per_user.healed == healed) & (per_user.seed == seed)]
     if method == 'random':   # one column per draw, so coinciding draws keep their weight
         draws = random_draws(name_of, budget)
         return d[d.student.isin(draws)].pivot_table(index='user', columns='student', values='MRR').reindex(
-            columns=draws).mean(1)
+            columns=draws).mean(1, skipna=False).dropna()
     return d[d.student == name_of[(budget, method)]].set_index('user').MRR
+
+# %% ../../nbs/35_h2.ipynb #75e09300
+def seed_matrix(per_user:pd.DataFrame, # students' per-user metrics (healed rows carry their healing seed)
+                name_of:dict, # `student_names`
+                budget:float, # the budget
+                method:str, # a selection method
+                ref:str, # the reference method ('random': the random draws' mean)
+               )->pd.DataFrame:
+    "Healed RR of `method` minus `ref`: a row per healing seed both have (seed i with seed i), a column per user."
+    rows = {}
+    for s in sorted(per_user[per_user.healed].seed.unique()):
+        a, r = (student_rr(per_user, name_of, budget, k, seed=s) for k in (method, ref))
+        if len(a) and len(r): rows[s] = a - r
+    return pd.DataFrame(rows).T.dropna(axis=1).rename_axis(index='seed', columns='user')
 
 # %% ../../nbs/35_h2.ipynb #bfb64dd6
 def realistic_difference(per_user:pd.DataFrame, # students' per-user metrics
                          name_of:dict, # `student_names`
                          budget:float, # the budget
                         )->float:
-    "As large as two random selections' healed students typically differ: the sd of their mean RR, times sqrt 2."
+    """As large as two random selections' healed students typically differ: the sd of their mean RR over the draws
+    (pooled over the healing seeds, within each), times sqrt 2."""
     draws = random_draws(name_of, budget)
-    hb = per_user[(per_user.budget == budget) & per_user.healed]
-    random_means = hb[hb.student.isin(draws)].groupby('student').MRR.mean().reindex(draws)
-    return float(random_means.std(ddof=1) * np.sqrt(2))
+    hb = per_user[(per_user.budget == budget) & per_user.healed & per_user.student.isin(draws)]
+    var = [g.groupby('student').MRR.mean().reindex(draws).var(ddof=1) for _, g in hb.groupby('seed')]
+    return float(np.sqrt(np.mean(var) * 2))
+
+# %% ../../nbs/35_h2.ipynb #cab206f9
+def power_at(effect:float, # the true difference to detect
+             se:float, # standard error of the mean difference (`seed_user_test`)
+             df:float, # its degrees of freedom
+             alpha:float=0.05, # two-sided significance level
+            )->float:
+    "Power of the two-sided t-test with this se and df to detect a true difference `effect` (noncentral t) [Cohen1988]."
+    if not se > 0: return float('nan')
+    q, nc = stats.t.ppf(1 - alpha / 2, df), effect / se
+    return float(stats.nct.sf(q, df, nc) + stats.nct.sf(q, df, -nc))
 
 # %% ../../nbs/35_h2.ipynb #8b62dab6
 def deciding_table(d1:dict, # test 1: `partial_spearman`
-                   d2:dict, # test 2: `paired_test`
+                   d2:dict, # test 2: `seed_user_test`, with `realistic` and its `power`
                    p_holm:dict, # Holm p of 'd1' and 'd2'
                    verdicts:list[str], # the verdict of each
                   )->pd.DataFrame:
-    "The two deciding tests, one row each: estimate, 95% CI, p, Holm p and verdict."
+    "The two deciding tests, one row each: estimate, 95% CI, p, Holm p, verdict, and test 2's seed-aware noise."
+    nan = np.nan
     return pd.DataFrame([
-        dict(test='1. partial Spearman (Fisher, ablation | depth)', estimate=d1['rho'], ci_low=np.nan, ci_high=np.nan,
-             p=d1['p'], p_holm=p_holm['d1'], verdict=verdicts[0]),
+        dict(test='1. partial Spearman (Fisher, ablation | depth)', estimate=d1['rho'], ci_low=nan, ci_high=nan,
+             p=d1['p'], p_holm=p_holm['d1'], verdict=verdicts[0], n_seeds=nan, se=nan, df=float(d1['n'] - 3),
+             seed_sd=nan, mde=nan, power=nan),
         dict(test='2. Fisher student - mean random student (RR)', estimate=d2['mean'], ci_low=d2['ci_low'],
-             ci_high=d2['ci_high'], p=d2['p'], p_holm=p_holm['d2'], verdict=verdicts[1])])
+             ci_high=d2['ci_high'], p=d2['p'], p_holm=p_holm['d2'], verdict=verdicts[1], n_seeds=d2['n_seeds'],
+             se=d2['se'], df=d2['df'], seed_sd=d2['seed_sd'], mde=d2['mde'], power=d2['power'])])
 
 # %% ../../nbs/35_h2.ipynb #8fc8e84b
 def decision_study(run:Run, # a started run whose teacher passed its gate
@@ -285,17 +375,21 @@ def decision_study(run:Run, # a started run whose teacher passed its gate
                    depth:np.ndarray, # relative depth of each layer
                    students:dict, # what `student_study` returned
                   )->dict:
-    "Tests 1 and 2, Holm [Holm1979] between them, and the verdict: supported only if both are significant and positive."
+    """Tests 1 and 2 (seeds and users random [Searle1992]), Holm [Holm1979] between them, and the verdict: supported
+    only if both are significant and positive."""
     cfg, b0 = run.cfg, budgets[0]
     per_user, name_of = students['per_user'], students['name_of']
-    diff = student_rr(per_user, name_of, b0, 'fisher_empirical') - student_rr(per_user, name_of, b0, 'random')
-    d2 = paired_test(diff.dropna().values, alpha=cfg.alpha, n_boot=cfg.n_boot, seed=cfg.seed,
-                     realistic=realistic_difference(per_user, name_of, b0))
+    m = seed_matrix(per_user, name_of, b0, 'fisher_empirical', 'random')
+    d2 = seed_user_test(m.values, alpha=cfg.alpha)
+    realistic = realistic_difference(per_user, name_of, b0)
+    d2 |= dict(seeds=[int(s) for s in m.index], realistic=realistic,
+               power=power_at(realistic, d2['se'], d2['df'], cfg.alpha), margin_test=d2['n_seeds'] >= MIN_MARGIN_SEEDS,
+               noise_model='seeds and users crossed random effects (stats.decisions.seed_user_test)')
     d1 = partial_spearman(wide[FISHER].values, wide[TRUTH].values, depth)
     p_holm = holm({'d1': d1['p'], 'd2': d2['p']})
     v1 = directional_verdict(d1['rho'], p_holm['d1'], cfg.alpha)
     v2 = directional_verdict(d2['mean'], p_holm['d2'], cfg.alpha)
-    decision = dict(test1=d1, test2=d2, p_holm=p_holm, verdicts=[v1, v2])
+    decision = dict(test1=d1, test2=d2, p_holm=p_holm, verdicts=[v1, v2], min_margin_seeds=MIN_MARGIN_SEEDS)
     record('decision', decision)
     run.tables['deciding_tests'] = deciding_table(d1, d2, p_holm, [v1, v2])
     return dict(**decision, verdict=all_of([v1, v2]))
@@ -316,14 +410,16 @@ def student_tests(per_user:pd.DataFrame, # students' per-user metrics
                   n_boot:int, # bootstrap resamples (a quarter of them, at least 200, are used)
                   seed:int, # their seed
                  )->pd.DataFrame:
-    "Each healed student minus its reference per user at every budget: mean, bootstrap CI and paired t-test p."
+    """Each healed student minus its reference per user at every budget, over the healing seeds both have: with two
+    or more, seeds and users random (`seed_user_test`); with one, the paired t-test over users (bootstrap CI)."""
     tests = []
     for b in budgets:
         for m, ref in student_comparisons(methods):
-            diff = (student_rr(per_user, name_of, b, m) - student_rr(per_user, name_of, b, ref)).dropna().values
-            r = paired_test(diff, alpha=alpha, n_boot=max(200, n_boot // 4), seed=seed)
-            tests.append(dict(budget=b, method=m, student=name_of[(b, m)], versus=ref, mean_diff=r['mean'],
-                              ci_low=r['ci_low'], ci_high=r['ci_high'], p=r['p']))
+            d = seed_matrix(per_user, name_of, b, m, ref)
+            if len(d) > 1: r = seed_user_test(d.values, alpha=alpha)
+            else: r = paired_test(d.values[0], alpha=alpha, n_boot=max(200, n_boot // 4), seed=seed)
+            tests.append(dict(budget=b, method=m, student=name_of[(b, m)], versus=ref, n_seeds=len(d),
+                              mean_diff=r['mean'], ci_low=r['ci_low'], ci_high=r['ci_high'], p=r['p']))
     return pd.DataFrame(tests)
 
 # %% ../../nbs/35_h2.ipynb #364dd088
@@ -335,28 +431,29 @@ def test_controls(run:Run, # a started run whose teacher passed its gate
     return t[(t.tie_seed == spec.tie_seeds[0]) & (t.protocol == 'full') & t.user.isin(users)]
 
 # %% ../../nbs/35_h2.ipynb #2f5dc5a4
-def students_summary(per_user:pd.DataFrame, # students' per-user metrics: budget, student, healed, user, metrics
+def students_summary(per_user:pd.DataFrame, # students' per-user metrics: budget, student, healed, seed, user, metrics
                      groups:pd.DataFrame, # `coinciding` rows of every budget
                      ctrl:pd.DataFrame, # `test_controls`
                      n_random:int, # random selections per budget
                     )->pd.DataFrame:
-    "Mean MRR and NDCG@10 of every student as selected and healed, the random ones averaged, and the controls."
-    summ = per_user.groupby(['budget', 'student', 'healed'])[['MRR', 'NDCG@10']].mean().reset_index()
+    """Mean MRR and NDCG@10 of every student as selected and healed (over its healing seeds), the random ones
+    averaged, and the controls."""
+    summ = per_user.groupby(['budget', 'student', 'healed']).agg(
+        MRR=('MRR', 'mean'), **{'NDCG@10': ('NDCG@10', 'mean')}, seeds=('seed', 'nunique')).reset_index()
     summ['methods'] = [', '.join(groups[(groups.budget == r.budget) & (groups.name == r.student)].methods.iloc[0])
                        if r.student != 'full' else 'full depth (control)' for r in summ.itertuples()]
     rnd = summ[summ.methods.str.startswith('random-')]
     summ = summ[~summ.methods.str.startswith('random-')]
-    rnd_mean = rnd.groupby(['budget', 'healed'])[['MRR', 'NDCG@10']].agg(['mean', 'std'])
-    rnd_rows = [dict(budget=b, student='random', healed=h, MRR=rnd_mean.loc[(b, h), ('MRR', 'mean')],
-                     **{'NDCG@10': rnd_mean.loc[(b, h), ('NDCG@10', 'mean')]},
-                     methods=f"mean of {n_random} random selections "
-                             f"(sd over them: MRR {rnd_mean.loc[(b, h), ('MRR', 'std')]:.4f})")
-                for b, h in rnd_mean.index]
+    rnd_mean = rnd.groupby(['budget', 'healed']).agg(MRR=('MRR', 'mean'), sd=('MRR', 'std'),
+                                                     **{'NDCG@10': ('NDCG@10', 'mean')}, seeds=('seeds', 'max'))
+    rnd_rows = [dict(budget=b, student='random', healed=h, MRR=r.MRR, **{'NDCG@10': r['NDCG@10']}, seeds=r.seeds,
+                     methods=f"mean of {n_random} random selections (sd over them: MRR {r.sd:.4f})")
+                for (b, h), r in rnd_mean.iterrows()]
     controls = ctrl.groupby('model')[['MRR', 'NDCG@10']].mean().reset_index().rename(columns={'model': 'student'})
-    controls = controls.assign(budget=1.0, healed=False)
+    controls = controls.assign(budget=1.0, healed=False, seeds=0)
     controls['methods'] = controls.student + ' (control, all layers)'
     return pd.concat([summ, pd.DataFrame(rnd_rows), controls],
-                     ignore_index=True)[['budget', 'methods', 'healed', 'MRR', 'NDCG@10']]
+                     ignore_index=True)[['budget', 'methods', 'healed', 'seeds', 'MRR', 'NDCG@10']]
 
 # %% ../../nbs/35_h2.ipynb #41e9d4fe
 def comparison_study(run:Run, # a started run whose teacher passed its gate
@@ -408,18 +505,30 @@ def plot_students(per_user:pd.DataFrame, # students' per-user metrics
                   ctrl:pd.DataFrame, # `test_controls`
                   n_budgets:int, # how many budgets (dodged when more than one)
                  ):
-    "Each healed student's test MRR (95% CI over users) per budget, the random draws as one, beside the controls."
+    """Each healed student's test MRR per budget (its seeds averaged per user; 95% CI over users), the random draws
+    as one, beside the controls."""
     import matplotlib.pyplot as plt, seaborn as sns
     fig, ax = plt.subplots(figsize=(10, 4.5))
-    h = per_user[per_user.healed].copy()
+    h = per_user[per_user.healed].groupby(['budget', 'student', 'user']).MRR.mean().reset_index()
     h['method'] = [('random' if n.startswith('random-') else n) for n in h.student]
     sns.pointplot(data=h, x='MRR', y='method', hue='budget', ax=ax, errorbar=('ci', 95), linestyle='none',
                   dodge=0.4 if n_budgets > 1 else False)
     for m, col in (('teacher', 'k'), ('als', 'tab:orange'), ('popularity', 'tab:gray')):
         ax.axvline(float(ctrl[ctrl.model == m].MRR.mean()), color=col, ls='--', lw=1, label=m)
-    ax.set_xlabel('test MRR of the healed student (95% CI over users)'); ax.set_ylabel(''); ax.legend(fontsize=8)
+    ax.set_xlabel('test MRR of the healed student (mean over its seeds; 95% CI over users)'); ax.set_ylabel('')
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+# %% ../../nbs/35_h2.ipynb #eecdf773
+def seed_note(n_seeds:int, # healing seeds per arm of test 2
+             )->str:
+    "What test 2's healing seeds allow: with fewer than `MIN_MARGIN_SEEDS`, no verdict below a margin."
+    s = f"{n_seeds} healing seeds per arm, so the seeds' variance rests on {n_seeds - 1} df"
+    if n_seeds < MIN_MARGIN_SEEDS:
+        return (f"{s}: enough for the two-sided test, but too few for a verdict that a difference is shown below a "
+                f"margin, which needs at least {MIN_MARGIN_SEEDS} seeds per arm (H2 states no margin test).")
+    return f"{s} (at least {MIN_MARGIN_SEEDS} seeds per arm, as a verdict below a margin would need; H2 states none)."
 
 # %% ../../nbs/35_h2.ipynb #035dcdbf
 def report_fields(run:Run, # the run
@@ -434,23 +543,27 @@ def report_fields(run:Run, # the run
     L, bt, n_fisher = stage.teacher.backbone.n_layers, students['budget_table'], len(sc['fwins'])
     hb = bt[bt.healed & (bt.student != 'full')]
     return dict(n_teachers=len(stage.records), n_tie_seeds=len(stage.spec.tie_seeds), n_valid=truth['n_valid'],
-        alpha=cfg.alpha, n_layers=L, decision_budget=f'{budgets[0]:.0%}', n_random=cfg.n_random, n_test=d2['n'],
+        alpha=cfg.alpha, n_layers=L, decision_budget=f'{budgets[0]:.0%}', n_random=cfg.n_random,
+        n_test=d2['n_users'], n_seeds=d2['n_seeds'], heal_seeds=', '.join(map(str, d2['seeds'])),
         gate_rule=stage.gate['rule'], d1_rho=d1['rho'], d1_p=d1['p'], d1_p_holm=p_holm['d1'], d1_verdict=v1,
         d2_mean=d2['mean'], d2_ci_low=d2['ci_low'], d2_ci_high=d2['ci_high'], d2_p=d2['p'], d2_p_holm=p_holm['d2'],
-        d2_verdict=v2, d1_mde=correlation_mde(L, 1, cfg.alpha), d2_sd=d2['sd'], d2_mde=d2['mde'],
-        d2_mde_dz=d2['mde_dz'], d2_realistic=d2['realistic'], d2_power=d2['power'], depth_rho=agree['depth_rho'],
+        d2_verdict=v2, d1_mde=correlation_mde(L, 1, cfg.alpha), d2_se=d2['se'], d2_df=d2['df'],
+        d2_seed_sd=d2['seed_sd'], d2_share_seed=d2['share_seed'], d2_mde=d2['mde'], d2_realistic=d2['realistic'],
+        d2_power=d2['power'], d2_seed_means=', '.join(f'{x:.4f}' for x in d2['seed_means']),
+        seed_note=seed_note(d2['n_seeds']), depth_rho=agree['depth_rho'],
         corr_table=markdown_table(agree['corr']), versus_table=markdown_table(agree['versus']),
         emp_true=agree['kinds'].iloc[0, 1], emp_block=agree['kinds'].iloc[0, 2],
         learned_note=(f"{cv['best']}, {cv['n_blocks']} contiguous blocks of layers; out-of-fold Spearman with ablation "
                       f"{cv['within_oof']:.3f}"),
         heal_desc=(f"{cfg.heal_epochs} epoch(s) of {cfg.heal_windows} random training window(s) per user, the "
                    f"teacher's optimiser and schedule, {int(hb.optimiser_steps.median())} AdamW steps "
-                   f"({int(hb.targets_seen.median())} targets) per student"),
+                   f"({int(hb.targets_seen.median())} targets) per student and seed"),
         students_table=markdown_table(comp['summary']), student_tests_table=markdown_table(comp['tests']),
         fisher_examples=n_fisher, fisher_batch=cfg.fisher_batch, mc_samples=cfg.mc_samples,
         gram_examples=min(cfg.gram_examples, n_fisher),
         fisher_seconds=', '.join(f'{k} {v:.0f} s' for k, v in sc['timings'].items()), teacher_profile=cfg.teacher,
-        teacher_key=stage.key, dataset=stage.spec.dataset, tie_break=stage.spec.tie_break, seed=cfg.seed)
+        teacher_key=stage.key, dataset=stage.spec.dataset, tie_break=stage.spec.tie_break, seed=cfg.seed,
+        threads=torch.get_num_threads())
 
 # %% ../../nbs/35_h2.ipynb #a78c1d19
 def run(cfg:H2Config, # the parameters (see `H2Config`)

@@ -6,28 +6,30 @@
 from __future__ import annotations
 import dataclasses, time
 import numpy as np, pandas as pd
+from scipy import stats
 from tqdm.auto import tqdm
 from ..core.base import LWAError
 from ..importance.ablation import subset_eval_data
 from ..models.recommender import training_windows
 from ..stats.metrics import evaluate
 from ..selection.rules import n_keep_count, select_top_k
-from ..distill.students import student_runs
+from ..distill.students import heal
 from ..distill.mapping import DistillConfig, MAPPINGS, make_student, layer_mapping, layer_fisher
-from ..distill.training import distill, scoring_speed
-from ..stats.decisions import paired_test, below_margin, margin_verdict, all_of
+from ..distill.training import distill, scoring_speed, user_subset
+from ..stats.decisions import seed_user_test, margin_verdict, all_of
 from ..stats.tests import holm
 from .config import list_items, H3Config
 from .runner import fmt, markdown_table, record
 from .common import Run, finish_run, start_run
 
 # %% auto #0
-__all__ = ['QUESTION', 'COST_COLUMNS', 'SPEED_COLUMNS', 'BASELINE_COLOURS', 'parse_lists', 'check_lists', 'fisher_study',
-           'base_distill_config', 'control_config', 'arm_list', 'arms_table', 'train_configs', 'layer_weight_rows',
-           'healed_seed', 'distilled_seed', 'arm_runs', 'speed_study', 'teacher_controls', 'seed_mean_rr',
-           'deciding_tests', 'arm_summary', 'arm_tests', 'student_records', 'controls_table', 'arm_targets',
-           'arm_study', 'plot_quality', 'plot_layer_weights', 'arm_note', 'sensitivity', 'training_note',
-           'report_fields', 'run']
+__all__ = ['QUESTION', 'COST_COLUMNS', 'SPEED_COLUMNS', 'MIN_MARGIN_SEEDS', 'BASELINE_COLOURS', 'DECISION_COLUMNS',
+           'STUDENT_COLUMNS', 'parse_lists', 'check_lists', 'fisher_study', 'base_distill_config', 'control_config',
+           'arm_list', 'arms_table', 'train_config', 'layer_weight_rows', 'score_student', 'healed_seed',
+           'distilled_seed', 'arm_runs', 'speed_study', 'teacher_controls', 'teacher_valid', 'seed_user_matrix',
+           'margin_power', 'seed_margin_verdict', 'decision_row', 'deciding_tests', 'arm_summary', 'arm_tests',
+           'student_records', 'controls_table', 'best_arm', 'ratio_ci', 'best_ratio_ci', 'arm_targets', 'arm_study',
+           'plot_quality', 'plot_layer_weights', 'arm_note', 'sensitivity', 'training_note', 'report_fields', 'run']
 
 # %% ../../nbs/36_h3.ipynb #584d6259
 QUESTION = "does weighting each layer's distillation loss by its Fisher information beat uniform weights?"
@@ -110,15 +112,13 @@ def arms_table(arms:list, # `arm_list`
     return pd.DataFrame([dict(budget=b, family=f, arm=a, k=n_keep_count(b, n_layers)) for b, f, a, _ in arms])
 
 # %% ../../nbs/36_h3.ipynb #cb81b0bc
-def train_configs(run:Run, # a started run
-                 )->tuple:
-    "The students' training (sliding windows, no early stopping) and the pruned-and-healed control's healing."
+def train_config(run:Run, # a started run
+                ):
+    """The training of every student, the pruned-and-healed control's too (a `TrainConfig`): `epochs` over the sliding
+    windows, batch `batch_size`, the students' learning rates, no early stopping: the same optimiser steps in all."""
     cfg, t = run.cfg, run.stage.spec.train
-    dtc = dataclasses.replace(t, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, lr_backbone=cfg.lr_backbone,
-                              windows='sliding', patience=0, checkpoint_steps=0, eval_users=0)
-    heal_tc = dataclasses.replace(t, epochs=cfg.heal_epochs, windows='random', windows_per_user=cfg.heal_windows,
-                                  patience=0, checkpoint_steps=0)
-    return dtc, heal_tc
+    return dataclasses.replace(t, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, lr_backbone=cfg.lr_backbone,
+                               windows='sliding', patience=0, checkpoint_steps=0, eval_users=0)
 
 # %% ../../nbs/36_h3.ipynb #aedda779
 def layer_weight_rows(r:dict, # what `distill` returned
@@ -132,78 +132,91 @@ def layer_weight_rows(r:dict, # what `distill` returned
                         teacher_layer=mapping[j], weight=w)
                    for u in r.get('weight_updates', []) for j, w in enumerate(u['weights'])]
 
+# %% ../../nbs/36_h3.ipynb #0baea51d
+def score_student(st, # a trained student (`SeqRecommender`)
+                  evals:dict, # split name ('test', 'valid') -> its users (`EvalData`)
+                  n_items:int, # the catalogue's size
+                  name:str, # the arm, for the progress label
+                 )->dict:
+    "Split name -> per-user full-ranking metrics of `st` on that split's users (history excluded)."
+    return {k: evaluate(st.scorer(), e, n_items, n_negs=(), desc=f'{name} ({k})', progress=False)
+            for k, e in evals.items()}
+
 # %% ../../nbs/36_h3.ipynb #3a06615c
 def healed_seed(run:Run, # a started run whose teacher passed its gate
-                test, # the test users (`EvalData`)
+                evals:dict, # split name -> the students' users of that split (`EvalData`)
                 fisher:list, # the teacher's per-layer Fisher
-                heal_tc, # `train_configs`' healing
+                tc, # `train_config`
                 arm:tuple, # (budget, family, arm, None)
                 s:int, # the seed
                )->tuple:
-    "One seed of H2's pruned-and-healed student (the highest-Fisher layers, healed); (per-user metrics, run row, [])."
+    """One seed of H2's pruned-and-healed student: the highest-Fisher layers, healed on next-item cross-entropy with the
+    arms' training (the same users, windows and optimiser steps); (per-user metrics per split, run row, [])."""
+    cfg, stage = run.cfg, run.stage
     b, family, name, _ = arm
-    stage = run.stage
     k = n_keep_count(b, stage.teacher.backbone.n_layers)
     kept = select_top_k(fisher, k).kept
-    pu, bud = student_runs(stage.teacher, {name: kept}, stage.split, test, dataclasses.replace(heal_tc, seed=s),
-                           full_control=False, progress=False)
-    pu, r = pu[pu.healed].drop(columns=['student', 'healed']), bud[bud.healed].iloc[0]
-    row = dict(budget=b, family=family, arm=name, seed=s, k=k, mapping=kept, optimiser_steps=int(r.optimiser_steps),
-               windows_seen=int(r.windows_seen), targets_seen=int(r.targets_seen), seconds=float(r.seconds),
+    st = make_student(stage.teacher, kept)
+    sequences = user_subset(stage.split.train_sequences(), cfg.distill_users, cfg.seed)   # the arms' users
+    r = heal(st, sequences, dataclasses.replace(tc, seed=s), progress=False)
+    row = dict(budget=b, family=family, arm=name, seed=s, k=k, mapping=kept, optimiser_steps=int(r['optimiser_steps']),
+               windows_seen=int(r['windows_seen']), targets_seen=int(r['targets_seen']), seconds=float(r['seconds']),
                teacher_seconds=0.0)
-    return pu.assign(budget=b, family=family, arm=name, seed=s), row, []
+    return score_student(st, evals, stage.split.n_items, name), row, []
 
 # %% ../../nbs/36_h3.ipynb #6088a498
 def distilled_seed(run:Run, # a started run whose teacher passed its gate
-                   test, # the test users (`EvalData`)
+                   evals:dict, # split name -> the students' users of that split (`EvalData`)
                    fisher:list, # the teacher's per-layer Fisher
-                   dtc, # `train_configs`' distillation training
+                   tc, # `train_config`
                    arm:tuple, # (budget, family, arm, DistillConfig)
-                   s:int, # the seed
+                   s:int, # the seed (also the random mapping's draw)
                   )->tuple:
-    "One seed of a distilled arm: map, build, distil, evaluate; (per-user metrics, run row, layer weight rows)."
+    "One seed of a distilled arm: map, build, distil, score; (per-user metrics per split, run row, layer weight rows)."
     cfg, stage = run.cfg, run.stage
     b, family, name, dc = arm
     rec, L = stage.teacher, stage.teacher.backbone.n_layers
     k = n_keep_count(b, L)
     mapping = layer_mapping(dc.mapping, L, k, scores=fisher, seed=s)
     st = make_student(rec, mapping)
-    r = distill(rec, st, stage.split, dc, dataclasses.replace(dtc, seed=s), mapping=mapping, layer_scores=fisher,
+    r = distill(rec, st, stage.split, dc, dataclasses.replace(tc, seed=s), mapping=mapping, layer_scores=fisher,
                 teacher_key=stage.key, valid=False, max_users=cfg.distill_users, user_seed=cfg.seed, progress=False)
-    pu = evaluate(st.scorer(), test, stage.split.n_items, n_negs=(), desc=name, progress=False)
     row = dict(budget=b, family=family, arm=name, seed=s, k=k, mapping=mapping, optimiser_steps=r['optimiser_steps'],
                windows_seen=r['windows_seen'], targets_seen=r['targets_seen'], seconds=r['seconds'],
                teacher_seconds=r['teacher_outputs']['seconds'], final_loss=r['history'][-1]['loss'])
-    return pu.assign(budget=b, family=family, arm=name, seed=s), row, layer_weight_rows(r, mapping, b, name, s)
+    return score_student(st, evals, stage.split.n_items, name), row, layer_weight_rows(r, mapping, b, name, s)
 
 # %% ../../nbs/36_h3.ipynb #63b9c164
 COST_COLUMNS = ('optimiser_steps', 'targets_seen', 'seconds')   # a student's training budget
 
 def arm_runs(run:Run, # a started run whose teacher passed its gate
              arms:list, # `arm_list`
-             test, # the test users (`EvalData`)
+             evals:dict, # {'test': ..., 'valid': ...}: the students' users of each split (`EvalData`)
              fisher:list, # the teacher's per-layer Fisher
             )->dict:
-    "Every arm and seed trained and scored on the same test users: per-user metrics, run rows, layer weights (saved)."
-    cfg = run.cfg
-    dtc, heal_tc = train_configs(run)
-    per_user, rows, weights = [], [], []
+    """Every arm and seed trained alike and scored on the same test and validation users: per-user metrics of each
+    split, run rows (each with its optimiser steps), layer weights; all saved."""
+    cfg, tc = run.cfg, train_config(run)
+    scores, rows, weights = {k: [] for k in evals}, [], []
     for arm in tqdm(arms, desc='arms'):
+        b, family, name, dc = arm
         for i in range(cfg.seeds):
-            if arm[3] is None: pu, row, w = healed_seed(run, test, fisher, heal_tc, arm, cfg.seed + i)
-            else: pu, row, w = distilled_seed(run, test, fisher, dtc, arm, cfg.seed + i)
-            per_user.append(pu); rows.append(row); weights += w
-    per_user, runs, weights = pd.concat(per_user, ignore_index=True), pd.DataFrame(rows), pd.DataFrame(weights)
-    per_user.to_csv(run.out/'students_per_user.csv.gz', index=False)
+            sc, row, w = (healed_seed if dc is None else distilled_seed)(run, evals, fisher, tc, arm, cfg.seed + i)
+            for k, df in sc.items(): scores[k].append(df.assign(budget=b, family=family, arm=name, seed=cfg.seed + i))
+            rows.append(row); weights += w
+    per_user = {k: pd.concat(v, ignore_index=True) for k, v in scores.items()}
+    runs, weights = pd.DataFrame(rows), pd.DataFrame(weights)
+    per_user['test'].to_csv(run.out/'students_per_user.csv.gz', index=False)
+    per_user['valid'].to_csv(run.out/'students_valid_per_user.csv.gz', index=False)
     runs.to_csv(run.out/'student_runs.csv', index=False)
     weights.to_csv(run.out/'layer_weights.csv', index=False)
     record('student_runs', runs)
-    run.tables['training_budget'] = runs.groupby(['budget', 'arm'])[list(COST_COLUMNS)].mean()
-    return dict(per_user=per_user, runs=runs, weights=weights)
+    run.tables['training_budget'] = runs.groupby(['budget', 'arm'], sort=False)[list(COST_COLUMNS)].mean()
+    return dict(per_user=per_user['test'], per_user_valid=per_user['valid'], runs=runs, weights=weights)
 
 # %% ../../nbs/36_h3.ipynb #809066b2
 SPEED_COLUMNS = ['model', 'n_layers', 'params', 'layer_params', 'users', 'latency_s', 'users_per_s', 'speedup',
-                 'peak_mem_mib']
+                 'weights_mib', 'peak_mem_mib', 'total_mib']
 
 def speed_study(run:Run, # a started run whose teacher passed its gate
                 test, # the test users (`EvalData`)
@@ -231,74 +244,124 @@ def teacher_controls(stage, # the teacher stage
     t = stage.test
     return t[(t.tie_seed == stage.spec.tie_seeds[0]) & (t.protocol == 'full') & t.user.isin(test.users)]
 
+# %% ../../nbs/36_h3.ipynb #a2704a26
+def teacher_valid(stage, # the teacher stage
+                  valid, # the validation users (`EvalData`)
+                 )->pd.DataFrame:
+    "The teacher stage's per-user validation metrics (first tie seed, full ranking) on the students' validation users."
+    v = stage.valid
+    return v[(v.tie_seed == stage.spec.tie_seeds[0]) & v.user.isin(valid.users)]
+
 # %% ../../nbs/36_h3.ipynb #cae9fbd0
-def seed_mean_rr(per_user:pd.DataFrame, # the students' per-user metrics
-                 b:float, # a budget
-                 arm:str, # an arm
-                )->pd.Series:
-    "Per-user reciprocal rank of an arm at a budget, averaged over its seeds (indexed by user)."
-    d = per_user[(per_user.budget == b) & (per_user.arm == arm)]
-    return d.groupby('user').MRR.mean()
+def seed_user_matrix(per_user:pd.DataFrame, # the students' per-user metrics (budget, arm, seed, user, metrics)
+                     b:float, # a budget
+                     arm:str, # an arm
+                     versus:str='weights:uniform', # the arm it is compared with
+                     metric:str='MRR', # the per-user metric
+                    )->np.ndarray:
+    "[seeds, users]: `metric` of `arm` minus `versus` at budget b, seed s minus seed s, on the users and seeds of both."
+    d = per_user[per_user.budget == b]
+    wide = lambda a: d[d.arm == a].pivot_table(index='seed', columns='user', values=metric)
+    x, y = wide(arm), wide(versus)
+    seeds, users = x.index.intersection(y.index), x.columns.intersection(y.columns)
+    m = x.loc[seeds, users].to_numpy() - y.loc[seeds, users].to_numpy()
+    return m[:, ~np.isnan(m).any(0)]
+
+# %% ../../nbs/36_h3.ipynb #a797ed2a
+def margin_power(margin:float, # the true difference to detect
+                 se:float, # standard error of the mean difference (`seed_user_test`)
+                 df:float, # its degrees of freedom
+                 alpha:float=0.05, # two-sided significance level
+                )->float:
+    "Power of the two-sided t-test with this se and df to detect a true difference `margin` (noncentral t) [Cohen1988]."
+    if not se > 0: return float('nan')
+    q, nc = stats.t.ppf(1 - alpha / 2, df), margin / se
+    return float(stats.nct.sf(q, df, nc) + stats.nct.sf(q, df, -nc))   # P(T > q) + P(T < -q), as -T has nc -nc
+
+# %% ../../nbs/36_h3.ipynb #c25eb2f4
+MIN_MARGIN_SEEDS = 3   # a gain is "shown below the margin" only with the seed variance measured on this many seeds
+
+def seed_margin_verdict(effect:float, # the mean gain, positive in the hypothesised direction
+                        p:float, # two-sided p of the seed-aware test (Holm-adjusted)
+                        p_below:float, # one-sided p of the test below the margin (Holm-adjusted)
+                        n_seeds:int, # seeds per arm behind the test
+                        alpha:float=0.05, # significance level
+                       )->str:
+    """`margin_verdict` [Wellek2010]: also 'not supported' when the gain is shown below the margin, which needs at least
+    `MIN_MARGIN_SEEDS` seeds per arm (with 2 the seed variance rests on one degree of freedom)."""
+    return margin_verdict(effect, p, p_below if n_seeds >= MIN_MARGIN_SEEDS else 1.0, alpha)
+
+# %% ../../nbs/36_h3.ipynb #f1a8b9eb
+def decision_row(b:float, k:int, # the budget and the students' layers
+                 d:dict, # `seed_user_test` with the margin
+                 p_holm:float, p_below_holm:float, # its two p-values, Holm-adjusted over the budgets
+                 alpha:float, # significance level
+                )->dict:
+    "One budget's deciding test: the seed-aware estimate, both tests, sensitivity under that noise model, the verdict."
+    return dict(budget=b, k=k, n_seeds=d['n_seeds'], n_users=d['n_users'], mean_diff=d['mean'], se=d['se'], df=d['df'],
+                ci_low=d['ci_low'], ci_high=d['ci_high'], p=d['p'], p_holm=p_holm, seed_sd=d['seed_sd'],
+                share_seed=d['share_seed'], mde=d['mde'], power=margin_power(d['margin'], d['se'], d['df'], alpha),
+                margin=d['margin'], upper_95=d['upper'], p_below=d['p_below'], p_below_holm=p_below_holm,
+                power_below=d['power_below'], margin_test=d['n_seeds'] >= MIN_MARGIN_SEEDS,
+                verdict=seed_margin_verdict(d['mean'], p_holm, p_below_holm, d['n_seeds'], alpha),
+                seed_means=d['seed_means'])
 
 # %% ../../nbs/36_h3.ipynb #fc04be63
 def deciding_tests(run:Run, # a started run whose teacher passed its gate
-                   per_user:pd.DataFrame, # the students' per-user metrics
+                   per_user:pd.DataFrame, # the students' per-user test metrics
                    margin:float, # the smallest gain that would matter: `realistic` x the teacher's test MRR
                    budgets:list, # the budgets
                   )->dict:
-    """Per budget: Fisher minus uniform weights, a two-sided paired t-test and a one-sided test below the margin
-    (non-inferiority in reverse [Wellek2010]), each Holm-corrected over the budgets [Holm1979]; the verdict."""
+    """Per budget: Fisher minus uniform weights on the [seeds, users] matrix of per-user reciprocal ranks, seeds and
+    users random [Searle1992]: a two-sided test and a one-sided test below the margin (non-inferiority in reverse
+    [Wellek2010]), each Holm-corrected over the budgets [Holm1979]; the verdict (`seed_margin_verdict`)."""
     cfg, L = run.cfg, run.stage.teacher.backbone.n_layers
-    diffs = {b: (seed_mean_rr(per_user, b, 'weights:fisher') - seed_mean_rr(per_user, b, 'weights:uniform')).dropna()
-             for b in budgets}
-    diffs = {b: d.values for b, d in diffs.items()}
-    dec = {b: paired_test(d, alpha=cfg.alpha, n_boot=cfg.n_boot, seed=cfg.seed, realistic=margin)
-              | below_margin(d, margin, cfg.alpha) for b, d in diffs.items()}
+    dec = {b: seed_user_test(seed_user_matrix(per_user, b, 'weights:fisher'), margin, cfg.alpha) for b in budgets}
     p_holm = holm({f'{b:g}': d['p'] for b, d in dec.items()})
     p_below_holm = holm({f'{b:g}': d['p_below'] for b, d in dec.items()})
-    verdicts = {b: margin_verdict(d['mean'], p_holm[f'{b:g}'], p_below_holm[f'{b:g}'], cfg.alpha)
-                for b, d in dec.items()}
-    decision = pd.DataFrame([dict(budget=b, k=n_keep_count(b, L), mean_diff=d['mean'], ci_low=d['ci_low'],
-                                  ci_high=d['ci_high'], p=d['p'], p_holm=p_holm[f'{b:g}'], margin=margin,
-                                  upper_95=d['upper'], p_below=d['p_below'], p_below_holm=p_below_holm[f'{b:g}'],
-                                  verdict=verdicts[b], n=d['n'], sd=d['sd'], mde=d['mde'], power=d['power'],
-                                  power_below=d['power_below'])
+    decision = pd.DataFrame([decision_row(b, n_keep_count(b, L), d, p_holm[f'{b:g}'], p_below_holm[f'{b:g}'], cfg.alpha)
                              for b, d in dec.items()])
-    record('decision', dict(tests=decision, p_holm=p_holm, p_below_holm=p_below_holm))
-    run.tables['decision'] = decision
-    return dict(decision=decision, verdict=all_of(list(verdicts.values())))
+    record('decision', dict(tests=decision, p_holm=p_holm, p_below_holm=p_below_holm, min_margin_seeds=MIN_MARGIN_SEEDS,
+                            noise_model='seeds and users crossed random effects (stats.decisions.seed_user_test)'))
+    run.tables['decision'] = decision.drop(columns='seed_means')
+    return dict(decision=decision, verdict=all_of(decision.verdict.tolist()))
 
 # %% ../../nbs/36_h3.ipynb #029f1f3d
-def arm_summary(per_user:pd.DataFrame, # the students' per-user metrics
+def arm_summary(per_user:pd.DataFrame, # the students' per-user test metrics
+                per_user_valid:pd.DataFrame, # the students' per-user validation metrics
                 runs:pd.DataFrame, # the students' run rows
                 teacher_ndcg:float, # the teacher's test NDCG@10 on the same users
                 speedup_of:dict, # budget -> speedup
                )->tuple:
-    "(metrics per arm and seed, per arm: means, sd over seeds, ratio to the teacher, speedup and training budget)."
-    by_seed = per_user.groupby(['budget', 'family', 'arm', 'seed'], sort=False)[['NDCG@10', 'HR@10', 'MRR']].mean()
-    by_seed = by_seed.reset_index()
-    summ = by_seed.groupby(['budget', 'family', 'arm'], sort=False).agg(**{
-        'NDCG@10': ('NDCG@10', 'mean'), 'NDCG@10_sd': ('NDCG@10', 'std'), 'HR@10': ('HR@10', 'mean'),
-        'MRR': ('MRR', 'mean')}).reset_index()
+    """(metrics per arm and seed, per arm: validation NDCG@10, test means, sd over seeds, ratio to the teacher, speedup
+    and training budget)."""
+    keys = ['budget', 'family', 'arm', 'seed']
+    by_seed = per_user.groupby(keys, sort=False)[['NDCG@10', 'HR@10', 'MRR']].mean().reset_index()
+    valid = per_user_valid.groupby(keys, sort=False)['NDCG@10'].mean().rename('valid_NDCG@10').reset_index()
+    by_seed = by_seed.merge(valid, on=keys, how='left')
+    summ = by_seed.groupby(keys[:3], sort=False).agg(**{
+        'valid_NDCG@10': ('valid_NDCG@10', 'mean'), 'NDCG@10': ('NDCG@10', 'mean'), 'NDCG@10_sd': ('NDCG@10', 'std'),
+        'HR@10': ('HR@10', 'mean'), 'MRR': ('MRR', 'mean')}).reset_index()
     summ['ndcg10_ratio_to_teacher'] = summ['NDCG@10'] / teacher_ndcg
     summ['speedup'] = summ.budget.map(speedup_of)
     cost = runs.groupby(['budget', 'arm'], sort=False)[list(COST_COLUMNS)].mean().reset_index()
     return by_seed, summ.merge(cost, on=['budget', 'arm'], how='left')
 
 # %% ../../nbs/36_h3.ipynb #38df9080
-def arm_tests(per_user:pd.DataFrame, # the students' per-user metrics
+def arm_tests(per_user:pd.DataFrame, # the students' per-user test metrics
               summ:pd.DataFrame, # `arm_summary`'s per-arm table
               budgets:list, # the budgets
-              alpha:float, n_boot:int, seed:int, # the tests' level, bootstrap resamples (a quarter, >= 200) and seed
+              alpha:float, # the tests' level
              )->pd.DataFrame:
-    "Each arm against the uniform-weights student of its budget: per-user reciprocal rank, paired t-test, uncorrected."
+    """Each arm against the uniform-weights student of its budget: per-user reciprocal rank on [seeds, users], seeds and
+    users random (`seed_user_test`), uncorrected."""
     tests = []
     for b in budgets:
         for arm in summ[(summ.budget == b) & (summ.arm != 'weights:uniform')].arm:
-            d = (seed_mean_rr(per_user, b, arm) - seed_mean_rr(per_user, b, 'weights:uniform')).dropna()
-            t = paired_test(d.values, alpha=alpha, n_boot=max(200, n_boot // 4), seed=seed)
-            tests.append(dict(budget=b, arm=arm, versus='weights:uniform', mean_diff=t['mean'], ci_low=t['ci_low'],
-                              ci_high=t['ci_high'], p=t['p']))
+            t = seed_user_test(seed_user_matrix(per_user, b, arm), alpha=alpha)
+            tests.append(dict(budget=b, arm=arm, versus='weights:uniform', n_seeds=t['n_seeds'], mean_diff=t['mean'],
+                              se=t['se'], df=t['df'], ci_low=t['ci_low'], ci_high=t['ci_high'], p=t['p'],
+                              seed_sd=t['seed_sd'], mde=t['mde']))
     return pd.DataFrame(tests)
 
 # %% ../../nbs/36_h3.ipynb #5ee85d0f
@@ -308,7 +371,7 @@ def student_records(summ:pd.DataFrame, # `arm_summary`'s per-arm table
                    )->list[dict]:
     "Every arm as the report's metrics name it: quality, its ratio to the teacher, speedup and training budget."
     return [dict(student=f'{r.arm}@{r.budget:g}', budget=r.budget, arm=r.arm, family=r.family,
-                 k=n_keep_count(r.budget, n_layers), seeds=seeds, ndcg10=r['NDCG@10'],
+                 k=n_keep_count(r.budget, n_layers), seeds=seeds, valid_ndcg10=r['valid_NDCG@10'], ndcg10=r['NDCG@10'],
                  ndcg10_sd_over_seeds=r['NDCG@10_sd'], mrr=r.MRR, ndcg10_ratio_to_teacher=r.ndcg10_ratio_to_teacher,
                  speedup=r.speedup, optimiser_steps=r.optimiser_steps, targets_seen=r.targets_seen, seconds=r.seconds)
             for _, r in summ.iterrows()]
@@ -323,32 +386,82 @@ def controls_table(ctrl:pd.DataFrame, # `teacher_controls`
     return t
 
 # %% ../../nbs/36_h3.ipynb #e851ed33
-def arm_targets(summ:pd.DataFrame, # `arm_summary`'s per-arm table
-                b0:float, # the first budget
+def best_arm(summ:pd.DataFrame, # `arm_summary`'s per-arm table
+             b0:float, # the budget of the choice (the first)
+             teacher_valid_ndcg:float, # the teacher's validation NDCG@10 on the same users
+            )->dict:
+    """The arm of budget b0 with the highest validation NDCG@10 (mean over seeds): chosen on validation users only, its
+    test numbers reported after (and its rank on test among the candidates)."""
+    cand = summ[summ.budget == b0]
+    if cand.empty or cand['valid_NDCG@10'].isna().all(): raise LWAError(f"no arm with validation scores at {b0:g}")
+    best = cand.sort_values('valid_NDCG@10', ascending=False, kind='stable').iloc[0]
+    return dict(name=best.arm, budget=float(b0), selected_on='valid', candidates=cand.arm.tolist(),
+                valid_ndcg10=float(best['valid_NDCG@10']),
+                valid_ratio_to_teacher=float(best['valid_NDCG@10'] / teacher_valid_ndcg),
+                test_ndcg10=float(best['NDCG@10']), ndcg10_ratio_to_teacher=float(best.ndcg10_ratio_to_teacher),
+                test_rank=int((cand['NDCG@10'] > best['NDCG@10']).sum()) + 1)
+
+# %% ../../nbs/36_h3.ipynb #2d52bb84
+def ratio_ci(student:np.ndarray, # [seeds, users] a student's per-user metric
+             teacher:np.ndarray, # [users] the teacher's, on the same users
+             n_boot:int=2000, # resamples
+             alpha:float=0.05, # 1 - confidence level
+             seed:int=0, # seed of the resamples
+            )->tuple[float, float]:
+    """Percentile bootstrap interval [Efron1993] of mean(student) / mean(teacher): users resampled (the same for both),
+    and the student's seeds resampled within each resample, so training variance is in the interval."""
+    rng = np.random.default_rng(seed)
+    S, U = student.shape
+    users, seeds = rng.integers(0, U, (n_boot, U)), rng.integers(0, S, (n_boot, S))
+    per_seed = np.stack([student[s][users].mean(1) for s in range(S)], 1)   # [n_boot, S]
+    r = np.take_along_axis(per_seed, seeds, 1).mean(1) / teacher[users].mean(1)
+    return float(np.quantile(r, alpha / 2)), float(np.quantile(r, 1 - alpha / 2))
+
+# %% ../../nbs/36_h3.ipynb #8ff63dd8
+def best_ratio_ci(per_user:pd.DataFrame, # the students' per-user test metrics
+                  ctrl:pd.DataFrame, # `teacher_controls`
+                  best:dict, # `best_arm`
+                  n_boot:int, alpha:float, seed:int, # the bootstrap's resamples, level and seed
+                 )->tuple[float, float]:
+    "`ratio_ci` of the best arm's test NDCG@10 to the teacher's, on the users both were scored on."
+    d = per_user[(per_user.budget == best['budget']) & (per_user.arm == best['name'])]
+    w = d.pivot_table(index='seed', columns='user', values='NDCG@10')
+    t = ctrl[ctrl.model == 'teacher'].groupby('user')['NDCG@10'].mean().reindex(w.columns)
+    keep = (t.notna() & w.notna().all(0)).to_numpy()
+    return ratio_ci(w.to_numpy()[:, keep], t.to_numpy()[keep], n_boot, alpha, seed)
+
+# %% ../../nbs/36_h3.ipynb #24e8c51a
+def arm_targets(best:dict, # `best_arm`
                 speedup_of:dict, # budget -> speedup
                )->dict:
-    "The issue's targets at the first budget: the best arm's ratio to the teacher (0.95) and the speedup (3)."
-    best = summ[summ.budget == b0].sort_values('NDCG@10', ascending=False).iloc[0]
-    return dict(budget=b0, best_arm=best.arm, best_ratio=float(best.ndcg10_ratio_to_teacher), quality_target=0.95,
-                speedup=speedup_of[b0], speed_target=3.0)
+    "The issue's targets at the first budget: the best arm's (chosen on validation) test ratio (0.95), the speedup (3)."
+    return dict(budget=best['budget'], best_arm=best['name'], selected_on=best['selected_on'],
+                best_ratio=best['ndcg10_ratio_to_teacher'], quality_target=0.95, speedup=speedup_of[best['budget']],
+                speed_target=3.0)
 
 # %% ../../nbs/36_h3.ipynb #387122f0
 def arm_study(run:Run, # a started run whose teacher passed its gate
               trained:dict, # `arm_runs`
               speedup_of:dict, # budget -> speedup
               ctrl:pd.DataFrame, # `teacher_controls`
+              tvalid:pd.DataFrame, # `teacher_valid`
               budgets:list, # the budgets
              )->dict:
-    "Every arm described: its metrics over seeds, against the uniform weights, the controls and the issue's targets."
+    """Every arm described: its metrics over seeds, against the uniform weights, the controls, the best arm (chosen on
+    validation) and the issue's targets."""
     cfg, L = run.cfg, run.stage.teacher.backbone.n_layers
     teacher_ndcg = float(ctrl[ctrl.model == 'teacher']['NDCG@10'].mean())
-    by_seed, summ = arm_summary(trained['per_user'], trained['runs'], teacher_ndcg, speedup_of)
-    tests = arm_tests(trained['per_user'], summ, budgets, cfg.alpha, cfg.n_boot, cfg.seed)
+    by_seed, summ = arm_summary(trained['per_user'], trained['per_user_valid'], trained['runs'], teacher_ndcg,
+                                speedup_of)
+    tests = arm_tests(trained['per_user'], summ, budgets, cfg.alpha)
     controls = controls_table(ctrl, teacher_ndcg)
+    best = best_arm(summ, budgets[0], float(tvalid[tvalid.model == 'teacher']['NDCG@10'].mean()))
+    lo, hi = best_ratio_ci(trained['per_user'], ctrl, best, cfg.n_boot, cfg.alpha, cfg.seed)
+    best = record('best_arm', best | dict(ratio_ci_low=lo, ratio_ci_high=hi))
     record('students', student_records(summ, L, cfg.seeds)); record('arm_tests', tests); record('controls', controls)
-    targets = record('targets', arm_targets(summ, budgets[0], speedup_of))
-    run.tables.update(students=summ, arm_tests=tests, controls=controls, targets=targets)
-    return dict(by_seed=by_seed, summ=summ, arm_tests=tests, controls=controls, targets=targets)
+    targets = record('targets', arm_targets(best, speedup_of))
+    run.tables.update(students=summ, arm_tests=tests, controls=controls, targets=targets, best_arm=best)
+    return dict(by_seed=by_seed, summ=summ, arm_tests=tests, controls=controls, targets=targets, best=best)
 
 # %% ../../nbs/36_h3.ipynb #2de871a4
 BASELINE_COLOURS = (('teacher', 'k'), ('sasrec', 'tab:purple'), ('als', 'tab:orange'), ('popularity', 'tab:gray'))
@@ -408,53 +521,68 @@ def arm_note(cfg:H3Config, # the parameters
 def sensitivity(decision:pd.DataFrame, # `deciding_tests`' table
                 margin:float, # the realistic difference
                )->str:
-    "Per budget: the sd, minimum detectable difference and power of the deciding test, and the margin test's power."
-    return '; '.join(f"at {r.budget:.0%}: sd {fmt(r.sd)}, minimum detectable difference {fmt(r.mde)}, power "
-                     f"{fmt(r.power, 2)} at {fmt(margin)}; power {fmt(r.power_below, 2)} to show a gain below that "
-                     f"margin when there is none" for r in decision.itertuples())
+    """Per budget, under the seed-aware noise model: the se and its df, the sd between seeds, the minimum detectable
+    difference, the power at the margin, and the power to show a gain below the margin when there is none."""
+    return '; '.join(f"at {r.budget:.0%}: se {fmt(r.se)} on {fmt(r.df, 3)} df ({r.n_seeds} seeds x {r.n_users} users; "
+                     f"sd between seeds {fmt(r.seed_sd)}, {fmt(r.share_seed, 2)} of the variance), minimum detectable "
+                     f"difference {fmt(r.mde)}, power {fmt(r.power, 2)} at {fmt(margin)}; power "
+                     f"{fmt(r.power_below, 2)} to show a gain below that margin when there is none"
+                     + ('' if r.margin_test else f" (not used: fewer than {MIN_MARGIN_SEEDS} seeds)")
+                     for r in decision.itertuples())
 
 # %% ../../nbs/36_h3.ipynb #bbe3e6b8
 def training_note(cfg:H3Config, # the parameters
-                  run_row, # a distilled student's run row
+                  runs:pd.DataFrame, # `arm_runs`' run rows (every arm and seed)
                   mixed_precision, # the teacher's training precision
                  )->dict:
-    "The students' losses and training budget in words: {losses, training}."
+    "The students' losses and training budget in words, with the optimiser steps of every arm: {losses, training}."
+    steps = sorted({int(s) for s in runs.optimiser_steps})
+    same = (f"{steps[0]} optimiser steps in every arm and seed, the pruned-and-healed control's included"
+            if len(steps) == 1 else f"optimiser steps differ between arms: {steps}")
     losses = (f"{cfg.w_ce:g} x CE + {cfg.w_kd:g} x KL at T = {cfg.temperature:g} (x T^2) + {cfg.w_hidden:g} x hidden "
               f"({cfg.hidden_loss}, {cfg.positions} position(s)), mean over the mapped pairs of weight x pair loss")
     training = (f"{cfg.epochs} epoch(s) of sliding windows of {cfg.distill_users or 'all'} users, batch "
                 f"{cfg.batch_size}, AdamW at lr {cfg.lr:g} (LoRA {cfg.lr_backbone:g}), the teacher's warm-up and "
-                f"schedule, mixed precision {mixed_precision}; {int(run_row.optimiser_steps)} optimiser steps and "
-                f"{int(run_row.targets_seen)} targets per student")
+                f"schedule, mixed precision {mixed_precision}; {same}, {int(runs.targets_seen.iloc[0])} targets per "
+                "student")
     return dict(losses=losses, training=training)
 
 # %% ../../nbs/36_h3.ipynb #fec418ea
+DECISION_COLUMNS = ['budget', 'k', 'n_seeds', 'n_users', 'mean_diff', 'se', 'df', 'ci_low', 'ci_high', 'p_holm',
+                    'seed_sd', 'mde', 'power', 'margin', 'upper_95', 'p_below_holm', 'power_below', 'margin_test',
+                    'verdict']
+STUDENT_COLUMNS = ['budget', 'arm', 'valid_NDCG@10', 'NDCG@10', 'NDCG@10_sd', 'HR@10', 'MRR', 'ndcg10_ratio_to_teacher',
+                   'speedup', 'optimiser_steps', 'targets_seen', 'seconds']
+
+def _best_fields(best:dict, targets:dict)->dict:
+    "The report's sentence on the best arm: chosen on validation, then its test numbers."
+    return dict(target_budget=f'{targets["budget"]:.0%}', best_arm=best['name'],
+                best_ratio=fmt(best['ndcg10_ratio_to_teacher']), best_valid=fmt(best['valid_ndcg10']),
+                best_test=fmt(best['test_ndcg10']),
+                best_ci=f"{fmt(best['ratio_ci_low'])} to {fmt(best['ratio_ci_high'])}",
+                best_rank=best['test_rank'], n_candidates=len(best['candidates']), target_speedup=targets['speedup'])
+
 def report_fields(run:Run, # the run
-                  lists:dict, n_test:int, fis:dict, # `parse_lists`, test users, `fisher_study`
+                  lists:dict, n_users:dict, fis:dict, # `parse_lists`, test and validation users, `fisher_study`
                   trained:dict, speed:dict, dec:dict, arms:dict, # `arm_runs`, `speed_study`, `deciding_tests`,
                   # `arm_study`
                   margin:float, # the realistic difference
                  )->dict:
     "The H3 template's own fields (`finish_run` adds the title, verdict, teacher section and provenance)."
     cfg, stage = run.cfg, run.stage
-    L, budgets, targets, sp = stage.teacher.backbone.n_layers, lists['budgets'], arms['targets'], speed['speed']
-    d_rows = dec['decision'][['budget', 'k', 'mean_diff', 'ci_low', 'ci_high', 'p', 'p_holm', 'margin', 'upper_95',
-                              'p_below_holm', 'verdict']]
-    students = arms['summ'][['budget', 'arm', 'NDCG@10', 'NDCG@10_sd', 'HR@10', 'MRR', 'ndcg10_ratio_to_teacher',
-                             'speedup', 'optimiser_steps', 'targets_seen', 'seconds']]
-    runs = trained['runs']
+    L, budgets, sp = stage.teacher.backbone.n_layers, lists['budgets'], speed['speed']
     base_layers = layer_mapping(cfg.base_mapping, L, n_keep_count(budgets[0], L), scores=fis['fisher'], seed=cfg.seed)
     return dict(n_teachers=len(stage.records), n_tie_seeds=len(stage.spec.tie_seeds), n_layers=L,
-        base_mapping=cfg.base_mapping, base_layers=base_layers, alpha=cfg.alpha,
-        budgets=', '.join(f'{b:.0%} ({n_keep_count(b, L)} layers)' for b in budgets), n_test=n_test, seeds=cfg.seeds,
-        gate_rule=stage.gate['rule'], decision_table=markdown_table(d_rows),
+        base_mapping=cfg.base_mapping, base_layers=base_layers, alpha=cfg.alpha, min_margin_seeds=MIN_MARGIN_SEEDS,
+        budgets=', '.join(f'{b:.0%} ({n_keep_count(b, L)} layers)' for b in budgets), n_test=n_users['test'],
+        n_valid=n_users['valid'], seeds=cfg.seeds, gate_rule=stage.gate['rule'],
+        decision_table=markdown_table(dec['decision'][DECISION_COLUMNS]),
         sensitivity=sensitivity(dec['decision'], margin), realistic_share=f'{cfg.realistic:.0%}',
-        target_budget=f'{targets["budget"]:.0%}', best_arm=targets['best_arm'], best_ratio=targets['best_ratio'],
-        target_speedup=targets['speedup'], arm_note=arm_note(cfg, lists), students_table=markdown_table(students),
+        **_best_fields(arms['best'], arms['targets']), arm_note=arm_note(cfg, lists),
+        students_table=markdown_table(arms['summ'][STUDENT_COLUMNS]),
         controls_table=markdown_table(arms['controls']), arm_tests_table=markdown_table(arms['arm_tests']),
         speed_table=markdown_table(sp[SPEED_COLUMNS]), speed_memory=sp.memory.iloc[0], speed_device=sp.device.iloc[0],
-        speed_users=int(sp.users.iloc[0]),
-        **training_note(cfg, runs[runs.family != 'control'].iloc[0], stage.spec.train.mixed_precision),
-        heal_desc=f"{cfg.heal_epochs} epoch(s) of {cfg.heal_windows} random window(s) per user (H2's healing)",
+        speed_users=int(sp.users.iloc[0]), **training_note(cfg, trained['runs'], stage.spec.train.mixed_precision),
         fisher_tau=cfg.fisher_tau, dynamic_every=cfg.dynamic_every,
         fisher_desc=f"{fis['windows']} training windows, {cfg.fisher_batch} per pass, {fis['seconds']:.0f} s",
         teacher_profile=cfg.teacher, teacher_key=stage.key, dataset=stage.spec.dataset, tie_break=stage.spec.tie_break,
@@ -470,17 +598,18 @@ def run(cfg:H3Config, # the parameters (see `H3Config`)
     if not r.studied: return finish_run(r, None)
     stage, budgets = r.stage, lists['budgets']
     L = stage.teacher.backbone.n_layers
-    test = subset_eval_data(stage.split.eval_data('test'), cfg.eval_users, seed=cfg.seed)
+    evals = {k: subset_eval_data(stage.split.eval_data(k), cfg.eval_users, seed=cfg.seed) for k in ('test', 'valid')}
     fis = fisher_study(r)
     arms = arm_list(lists, base_distill_config(cfg))
     r.tables['arms'] = arms_table(arms, L)
-    trained = arm_runs(r, arms, test, fis['fisher'])
-    speed = speed_study(r, test, fis['fisher'], budgets)
-    ctrl = teacher_controls(stage, test)
+    trained = arm_runs(r, arms, evals, fis['fisher'])
+    speed = speed_study(r, evals['test'], fis['fisher'], budgets)
+    ctrl = teacher_controls(stage, evals['test'])
     margin = cfg.realistic * float(ctrl[ctrl.model == 'teacher'].MRR.mean())   # stated before the run
     dec = deciding_tests(r, trained['per_user'], margin, budgets)
-    described = arm_study(r, trained, speed['speedup_of'], ctrl, budgets)
+    described = arm_study(r, trained, speed['speedup_of'], ctrl, teacher_valid(stage, evals['valid']), budgets)
     r.save_figure('quality_vs_budget', plot_quality(described['by_seed'], ctrl, len(budgets)))
     r.save_figure('layer_weights', plot_layer_weights(trained['weights'], budgets, cfg.base_mapping, L))
-    fields = report_fields(r, lists, len(test.users), fis, trained, speed, dec, described, margin)
+    fields = report_fields(r, lists, {k: len(e.users) for k, e in evals.items()}, fis, trained, speed, dec, described,
+                           margin)
     return finish_run(r, fields, dec['verdict'])

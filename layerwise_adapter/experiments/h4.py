@@ -12,20 +12,20 @@ from ..preference.data import item_names, preference_split, prompts_for, sample_
 from ..preference.model import PrefConfig, PrefTrainConfig
 from ..stats.metrics import rmse
 from .families import (
-    auc_tests, comparison_backbones, family_tests, next_item_runs, parse_shots, plot_few_shot, plot_quality_cost,
-    preference_runs, preference_scores, quality_cost_table, shots_label, size_matched)
+    MIN_MARGIN_SEEDS, auc_tests, comparison_backbones, family_tests, next_item_runs, parse_shots, plot_few_shot,
+    plot_quality_cost, preference_runs, preference_scores, quality_cost_table, shots_label, size_matched)
 from .cost import measure_costs
 from .config import list_items, H4Config
 from .runner import markdown_table, record
 from .common import Run, finish_run, start_run
 
 # %% auto #0
-__all__ = ['QUESTION', 'FACTS', 'CONTROL_COLUMNS', 'DECISION_COLUMNS', 'SHOWN_FACTS', 'NEXT_BUDGET', 'PREF_BUDGET',
-           'RATING_NOT_RUN', 'parse_lists', 'matched_backbone', 'other_families', 'preference_setup', 'cost_batches',
-           'cost_requests', 'backbone_study', 'trained', 'next_item_summary', 'next_item_study', 'decision_study',
-           'few_shot_table', 'preference_study', 'control_pairs', 'control_tests', 'control_study', 'rating_study',
-           'quality_study', 'time_axis', 'family_line', 'flat_columns', 'pref_info', 'pref_recipe', 'matched_line',
-           'cost_note', 'report_fields', 'finish', 'run']
+__all__ = ['QUESTION', 'PREF_HEAD', 'FACTS', 'NOISE_MODEL', 'CONTROL_COLUMNS', 'DECISION_COLUMNS', 'SHOWN_FACTS', 'NEXT_BUDGET',
+           'PREF_BUDGET', 'RATING_NOT_RUN', 'parse_lists', 'matched_backbone', 'other_families', 'preference_recipe',
+           'preference_setup', 'cost_batches', 'cost_requests', 'backbone_study', 'trained', 'next_item_summary',
+           'next_item_study', 'decision_study', 'few_shot_table', 'preference_study', 'control_pairs', 'control_tests',
+           'control_study', 'rating_study', 'quality_study', 'time_axis', 'family_line', 'flat_columns', 'pref_info',
+           'pref_recipe', 'matched_line', 'cost_note', 'noise_line', 'report_fields', 'finish', 'run']
 
 # %% ../../nbs/39_h4.ipynb #b2194aff
 QUESTION = 'do Llama-family LLMs make better recommenders than other families?'
@@ -64,15 +64,25 @@ def other_families(family_of:dict, # backbone -> family
                        f"{same} is not")
     return fams
 
+# %% ../../nbs/39_h4.ipynb #54d31e4e
+PREF_HEAD = 'cls'   # every backbone scores through a linear head on its pooled state (the report's design history)
+
+def preference_recipe(cfg:H4Config, # the parameters
+                     )->tuple[PrefConfig, PrefTrainConfig]:
+    """The preference task's model and training recipe, one for every backbone: TALLRec's prompts [Bao2023] read by a
+    classification head (`PREF_HEAD`) on LoRA-adapted [Hu2022] states."""
+    pcfg = PrefConfig(backbone=cfg.hypothesised, head=PREF_HEAD, max_tokens=cfg.max_tokens)
+    ptc = PrefTrainConfig(epochs=cfg.pref_epochs, batch_size=cfg.pref_batch, lr=cfg.pref_lr,
+                          lr_backbone=cfg.pref_lr_backbone, patience=cfg.pref_patience,
+                          eval_examples=cfg.valid_examples, mixed_precision=cfg.pref_precision, seed=cfg.seed)
+    return pcfg, ptc
+
 # %% ../../nbs/39_h4.ipynb #46d34791
 def preference_setup(run:Run, # a started run whose teacher passed its gate
                     )->dict:
     "The preference task's model and training recipes, its split of the teacher's data, item names, test examples."
     cfg, stage = run.cfg, run.stage
-    pcfg = PrefConfig(backbone=cfg.hypothesised, max_tokens=cfg.max_tokens)
-    ptc = PrefTrainConfig(epochs=cfg.pref_epochs, batch_size=cfg.pref_batch, lr=cfg.pref_lr,
-                          lr_backbone=cfg.pref_lr_backbone, patience=cfg.pref_patience,
-                          eval_examples=cfg.valid_examples, mixed_precision=cfg.pref_precision, seed=cfg.seed)
+    pcfg, ptc = preference_recipe(cfg)
     split = preference_split(stage.dataset, last_n=cfg.pref_last_n, tie_break=stage.spec.tie_break,
                              tie_seed=stage.spec.tie_seeds[0])
     names = item_names(stage.dataset.item_text)
@@ -148,9 +158,11 @@ def next_item_summary(per_user:pd.DataFrame, # `next_item_runs`' per-user metric
 def next_item_study(run:Run, # a started run whose teacher passed its gate
                     bk:pd.DataFrame, # `comparison_backbones`
                     seeds:list[int], # the next-item seeds
+                    epochs:int=0, # at most this many epochs for every backbone (0: the teacher's cap)
                    )->dict:
     "Every backbone (and control, when asked for) trained with the teacher's recipe and scored on the test users."
-    per_user, records = next_item_runs(run.stage, trained(bk, run.cfg.next_item_controls), seeds)
+    per_user, records = next_item_runs(run.stage, trained(bk, run.cfg.next_item_controls), seeds,
+                                       epochs=epochs)
     per_user.to_csv(run.out/'next_item_per_user.csv.gz', index=False)
     record('next_item_records', records)
     summary = next_item_summary(per_user)
@@ -158,16 +170,20 @@ def next_item_study(run:Run, # a started run whose teacher passed its gate
     return dict(per_user=per_user, records=records, summary=summary)
 
 # %% ../../nbs/39_h4.ipynb #8cce8838
+NOISE_MODEL = 'seeds and users crossed random effects (stats.decisions.seed_user_test); one seed: users only'
+
 def decision_study(run:Run, # a started run whose teacher passed its gate
                    per_user:pd.DataFrame, # `next_item_runs`' per-user metrics
                    others:dict, # other-family backbone -> family
                   )->dict:
-    "The primary test: the Llama model minus each other family, per user (`family_tests`), and the verdict."
+    "The primary test: the Llama model minus each other family on [seeds, users] (`family_tests`), and the verdict."
     cfg = run.cfg
-    decision, verdict = family_tests(per_user, cfg.hypothesised, others, 'MRR', alpha=cfg.alpha, n_boot=cfg.n_boot,
-                                     seed=cfg.seed, realistic=cfg.realistic)
+    decision, verdict = family_tests(per_user, cfg.hypothesised, others, 'MRR', alpha=cfg.alpha,
+                                     realistic=cfg.realistic)
     record('decision', decision); record('verdict', verdict)
-    run.tables['decision'] = decision
+    record('decision_rule', dict(noise_model=NOISE_MODEL, min_margin_seeds=MIN_MARGIN_SEEDS,
+                                 margin_share=cfg.realistic, alpha=cfg.alpha, holm_over=list(others)))
+    run.tables['decision'] = decision.drop(columns='seed_means')
     return dict(decision=decision, verdict=verdict)
 
 # %% ../../nbs/39_h4.ipynb #5478d1b2
@@ -190,15 +206,15 @@ def preference_study(run:Run, # a started run whose teacher passed its gate
     preds.to_csv(run.out/'preference_per_example.csv.gz', index=False)
     scores = preference_scores(preds)
     record('preference_records', records); record('preference_auc', scores)
-    tests = auc_tests(preds, cfg.hypothesised, s['others'], lists['decision_shots'], alpha=cfg.alpha, n_boot=cfg.n_boot,
-                      seed=cfg.seed)
+    tests = auc_tests(preds, cfg.hypothesised, s['others'], lists['decision_shots'], alpha=cfg.alpha)
     record('auc_tests', tests)
     few = few_shot_table(scores)
     run.tables.update(few_shot=few, auc_tests=tests, preference_records=records)
     return dict(preds=preds, records=records, scores=scores, auc=tests, few_shot=few)
 
 # %% ../../nbs/39_h4.ipynb #49d88caa
-CONTROL_COLUMNS = ['task', 'a', 'b', 'comparison', 'mean_a', 'mean_b', 'diff', 'ci_low', 'ci_high', 'p']
+CONTROL_COLUMNS = ['task', 'a', 'b', 'comparison', 'n_seeds', 'mean_a', 'mean_b', 'diff', 'se', 'df', 'seed_sd',
+                   'ci_low', 'ci_high', 'p', 'mde', 'power']
 
 def control_pairs(bk:pd.DataFrame, # `comparison_backbones`
                   matched:dict|None, # `matched_backbone`
@@ -214,21 +230,21 @@ def control_tests(pairs:list[tuple], # `control_pairs`
                   per_user:pd.DataFrame, # `next_item_runs`' per-user metrics
                   preds:pd.DataFrame, # `preference_runs`' per-example scores
                   shots:int, # the few-shot size of the AUC tests
-                  alpha:float, n_boot:int, seed:int, # the tests' level, bootstrap resamples and seed
+                  alpha:float, # the tests' level
+                  realistic:float, # the next-item power's effect: this share of a's MRR
                  )->pd.DataFrame:
-    "Uncorrected tests of each control pair that both tasks trained: a paired MRR test, an AUC bootstrap test."
-    rows = []
+    """Uncorrected seed-aware tests of each control pair that a task trained: next-item MRR on [seeds, users]
+    (`family_tests`), AUC on [seeds, examples] of pseudo-values (`auc_tests`; no realistic effect, so no power)."""
+    rows, keep = [], ['n_seeds', 'se', 'df', 'seed_sd', 'ci_low', 'ci_high', 'p', 'mde']
     for a, b, what in pairs:
         if a in set(per_user.backbone) and b in set(per_user.backbone):
-            t, _ = family_tests(per_user, a, {b: what}, 'MRR', alpha=alpha, n_boot=n_boot, seed=seed)
-            rows.append(dict(task='next-item MRR', a=a, b=b, comparison=what, mean_a=t.hypothesised_mean[0],
-                             mean_b=t.other_mean[0], diff=t.mean_diff[0], ci_low=t.ci_low[0], ci_high=t.ci_high[0],
-                             p=t.p[0]))
+            t = family_tests(per_user, a, {b: what}, 'MRR', alpha=alpha, realistic=realistic)[0].iloc[0]
+            rows.append(dict(task='next-item MRR', a=a, b=b, comparison=what, mean_a=t.hypothesised_mean,
+                             mean_b=t.other_mean, diff=t.mean_diff, power=t.power, **t[keep]))
         if a in set(preds.backbone) and b in set(preds.backbone):
-            t = auc_tests(preds, a, {b: what}, shots, alpha=alpha, n_boot=n_boot, seed=seed)
+            t = auc_tests(preds, a, {b: what}, shots, alpha=alpha).iloc[0]
             rows.append(dict(task=f'AUC at {shots_label(shots)} examples', a=a, b=b, comparison=what,
-                             mean_a=t.auc_hypothesised[0], mean_b=t.auc_other[0], diff=t['diff'][0], ci_low=t.ci_low[0],
-                             ci_high=t.ci_high[0], p=t.p_boot[0]))
+                             mean_a=t.auc_hypothesised, mean_b=t.auc_other, diff=t['diff'], power=np.nan, **t[keep]))
     return pd.DataFrame(rows, columns=CONTROL_COLUMNS)
 
 # %% ../../nbs/39_h4.ipynb #27fa6696
@@ -239,7 +255,7 @@ def control_study(run:Run, # a started run whose teacher passed its gate
     "The controls' tests (descriptive)."
     cfg = run.cfg
     controls = control_tests(control_pairs(s['bk'], s['matched'], cfg.size_matched), s['next']['per_user'],
-                             s['pref']['preds'], lists['decision_shots'], cfg.alpha, cfg.n_boot, cfg.seed)
+                             s['pref']['preds'], lists['decision_shots'], cfg.alpha, cfg.realistic)
     record('controls', controls)
     run.tables['controls'] = controls
     return controls
@@ -284,22 +300,24 @@ def time_axis(table:pd.DataFrame, # `quality_cost_table`
     return 'seq_step_s', 'seconds per next-item training step'
 
 # %% ../../nbs/39_h4.ipynb #33495434
-DECISION_COLUMNS = ['other', 'family', 'hypothesised_mean', 'other_mean', 'mean_diff', 'ci_low', 'ci_high', 'dz', 'p',
-                    'p_holm', 'p_wilcoxon', 'mde', 'power', 'margin', 'upper_95', 'p_below_holm', 'power_below',
-                    'verdict']
+DECISION_COLUMNS = ['other', 'family', 'n_seeds', 'hypothesised_mean', 'other_mean', 'mean_diff', 'se', 'df',
+                    'seed_sd', 'ci_low', 'ci_high', 'p', 'p_holm', 'mde', 'power', 'margin', 'upper_95', 'p_below_holm',
+                    'power_below', 'margin_test', 'verdict']
 SHOWN_FACTS = ['backbone', 'role', 'family', 'tuned', 'weights', 'params', 'non_embedding_params', 'layers', 'hidden']
 NEXT_BUDGET = ['backbone', 'seed', 'teacher', 'cached', 'trainable_params', 'optimiser_steps', 'targets_seen',
-               'epochs_run', 'best_epoch', 'train_seconds', 'seconds_per_epoch', 'test_seconds']
+               'epoch_cap', 'epochs_run', 'best_epoch', 'train_seconds', 'seconds_per_epoch', 'test_seconds']
 PREF_BUDGET = ['backbone', 'seed', 'shots', 'head', 'cached', 'trainable_params', 'optimiser_steps', 'examples_seen',
                'epochs_run', 'best_epoch', 'valid_score', 'train_seconds', 'seconds_per_epoch', 'test_seconds']
 
 def family_line(decision:pd.DataFrame, # `family_tests`
                )->str:
     "The primary result in words: per other family, the difference with its CI, p values, margin test and verdict."
-    return '; '.join(f"{r.family} ({r.other}): {r.mean_diff:+.4f} (95% CI {r.ci_low:+.4f} to {r.ci_high:+.4f}), "
-                     f"p = {r.p:.3g}, Holm p = {r.p_holm:.3g}; one-sided upper bound {r.upper_95:+.4f} against the "
-                     f"margin {r.margin:.4f}, Holm p = {r.p_below_holm:.3g}; {r.verdict}"
-                     for r in decision.itertuples())
+    below = lambda r: (f"Holm p = {r.p_below_holm:.3g}" if r.margin_test else
+                       f"Holm p = {r.p_below_holm:.3g}, not decisive with {r.n_seeds} seed(s)")
+    return '; '.join(f"{r.family} ({r.other}): {r.mean_diff:+.4f} (95% CI {r.ci_low:+.4f} to {r.ci_high:+.4f}; "
+                     f"se {r.se:.4f} on {r.df:.1f} df, {r.n_seeds} seed(s)), p = {r.p:.3g}, Holm p = {r.p_holm:.3g}; "
+                     f"one-sided upper bound {r.upper_95:+.4f} against the margin {r.margin:.4f}, {below(r)}; "
+                     f"{r.verdict}" for r in decision.itertuples())
 
 # %% ../../nbs/39_h4.ipynb #6bd128fd
 def flat_columns(t:pd.DataFrame, # a table with two-level columns
@@ -322,7 +340,8 @@ def pref_recipe(cfg:H4Config, # the parameters
                 pcfg:PrefConfig, # the preference recipe
                )->str:
     "The preference recipe in words: LoRA [Hu2022], warm-up [Goyal2017] and cosine decay [Loshchilov2017]."
-    return (f"LoRA r={pcfg.lora_r} on {pcfg.lora_targets} projections, at most {cfg.pref_epochs} epochs of batches of "
+    return (f"a {pcfg.head} head on every backbone's pooled state (a decoder's last position, an encoder's mean), "
+            f"LoRA r={pcfg.lora_r} on {pcfg.lora_targets} projections, at most {cfg.pref_epochs} epochs of batches of "
             f"{cfg.pref_batch}, learning rates {cfg.pref_lr_backbone:g} (LoRA) and {cfg.pref_lr:g} (head), warm-up "
             f"and cosine decay, early stopping on validation AUC (patience {cfg.pref_patience}), {cfg.pref_precision} "
             f"mixed precision, prompts of at most {cfg.max_tokens} tokens")
@@ -350,6 +369,15 @@ def cost_note(cfg:H4Config, # the parameters
             f"({cfg.pref_precision}), next-item batch of {int(costs.seq_batch.iloc[0])} training windows "
             f"({seq_precision})")
 
+# %% ../../nbs/39_h4.ipynb #5b76278b
+def noise_line(decision:pd.DataFrame, # `family_tests`
+              )->str:
+    "What the primary tests count as noise, in words: seeds and users, or the users only when there is one seed."
+    s, u = int(decision.n_seeds.min()), int(decision.n_users.iloc[0])
+    if s >= 2: return f"seeds and users both random ({s} seeds x {u} users; `stats.decisions.seed_user_test`)"
+    return (f"the users only ({u} users): with one seed the training variance is not measured, and no gain can be "
+            f"shown below the margin")
+
 # %% ../../nbs/39_h4.ipynb #8f2b899b
 RATING_NOT_RUN = ('Not run in this profile (`rating_shots` is empty): every rating run is one more training per '
                   'backbone and seed.')
@@ -367,7 +395,8 @@ def report_fields(run:Run, # the run
         hypothesised=cfg.hypothesised, hyp_family=s['family_of'][cfg.hypothesised],
         others=', '.join(f'{b} ({f})' for b, f in s['others'].items()), n_others=len(s['others']), alpha=cfg.alpha,
         gate_rule=stage.gate['rule'], n_next_seeds=len(lists['next_seeds']), next_seeds=cfg.next_item_seeds,
-        n_test_users=int(d.n.iloc[0]), n_items=stage.split.n_items, fam_line=family_line(d),
+        n_test_users=int(d.n_users.iloc[0]), n_items=stage.split.n_items, fam_line=family_line(d),
+        noise_line=noise_line(d), min_margin_seeds=MIN_MARGIN_SEEDS,
         decision_table=markdown_table(d[DECISION_COLUMNS]), realistic_share=f'{cfg.realistic:.0%}',
         next_summary=markdown_table(flat_columns(nxt['summary'], lambda a, b: f'{a} {b}'.strip())),
         n_pref_seeds=len(lists['pref_seeds']), pref_seeds=cfg.preference_seeds,
@@ -406,7 +435,7 @@ def run(cfg:H4Config, # the parameters (see `H4Config`)
     r = start_run('H4', QUESTION, cfg)
     if not r.studied: return finish(r)
     s = backbone_study(r, lists)
-    s['next'] = next_item_study(r, s['bk'], lists['next_seeds'])
+    s['next'] = next_item_study(r, s['bk'], lists['next_seeds'], cfg.next_item_epochs)
     s['decision'] = decision_study(r, s['next']['per_user'], s['others'])
     s['pref'] = preference_study(r, s, lists)
     s['controls'] = control_study(r, s, lists)

@@ -13,7 +13,7 @@ from .config import check_constraint, config_class, value_problem
 
 # %% auto #0
 __all__ = ['hypothesis_number', 'available_hypotheses', 'notebook_parameters', 'parameter_constraints', 'yaml_constraints',
-           'declared_parameters', 'profile_layers', 'resolve_parameters']
+           'declared_parameters', 'hypothesis_profiles', 'profile_layers', 'resolve_parameters']
 
 # %% ../../nbs/31_params.ipynb #071ddf48
 def hypothesis_number(name:str)->tuple:
@@ -104,6 +104,14 @@ def declared_parameters(nb:str|Path, # hypothesis notebook
     cls = config_class(nb)
     if cls is None: return notebook_parameters(nb)
     return {f.name: (f.default, type(f.default).__name__) for f in fields(cls)}
+
+# %% ../../nbs/31_params.ipynb #7105e32b
+def hypothesis_profiles(nb:Path, # hypothesis notebook
+                        pdir:Path|None=None, # folder of its H<n>.yaml (default: profiles/ beside the notebooks)
+                       )->list[str]:
+    "The profile sections of a hypothesis's YAML, e.g. ['smoke', 'quick', 'full', 'latest-small']."
+    pdir = Path(pdir) if pdir is not None else Path(nb).parent/'profiles'
+    return [k for k in _read_yaml(pdir/f"{Path(nb).name.split('_')[0]}.yaml") if k != 'constraints']
 
 # %% ../../nbs/31_params.ipynb #2b9fca2f
 def profile_layers(nb:Path, # hypothesis notebook

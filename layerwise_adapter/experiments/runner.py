@@ -13,11 +13,12 @@ from .params import (available_hypotheses, declared_parameters, hypothesis_numbe
                                                   notebook_parameters, resolve_parameters)
 
 # %% auto #0
-__all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'TEXT_SUFFIXES', 'REPORTS_INDEX', 'record',
-           'markdown_table', 'fmt', 'template_path', 'render_report', 'default_report_dir', 'report_title',
+__all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'TEXT_SUFFIXES', 'REPORTS_INDEX', 'REPLICATION_PROFILES',
+           'record', 'markdown_table', 'fmt', 'template_path', 'render_report', 'default_report_dir', 'report_title',
            'report_profile', 'written_by_lwa', 'check_out_dir', 'report_folder_profile', 'clean_leftovers',
            'venv_kernel', 'check_teacher_profiles', 'prepare_run', 'execute', 'relative_paths', 'path_names',
-           'run_hypothesis', 'report_verdict', 'reports_index', 'write_reports_index']
+           'run_hypothesis', 'report_verdict', 'reports_index', 'report_dataset', 'verdicts_by_dataset',
+           'dataset_table', 'write_reports_index']
 
 # %% ../../nbs/32_runner.ipynb #e0ba2f93
 RECORD_MIME = 'application/x.layerwise-adapter.record+json'
@@ -404,6 +405,7 @@ def run_hypothesis(name:str, # 'H1', 'H2', ...
     _swap_in(work, out)
     if out == default_report_dir(name, profile, nb.parent.parent.parent/'reports').resolve():
         write_reports_index(out.parent)   # never in a folder of --out's
+        if profile in REPLICATION_PROFILES: write_reports_index(out.parent.parent)   # its verdict per data set
     return {**{k: v for k, v in status.items() if k != 'provenance'}, 'report': str(out/'report.md')}
 
 # %% ../../nbs/32_runner.ipynb #d3d98388
@@ -449,10 +451,73 @@ def reports_index(root:str|Path, # a reports folder: reports/ or reports/<profil
     ]
     return [_report_row(d, root) for d in sorted(folders, key=lambda d: hypothesis_number(d.name))]
 
+# %% ../../nbs/32_runner.ipynb #c06e0dba
+REPLICATION_PROFILES = ('latest-small',)   # the quick profile on other data sets, in reports/<profile>/<H>/
+
+def report_dataset(metrics:dict, # a report's metrics.json
+                  )->str|None:
+    "The data set a report studied as its metrics.json records it (its teacher's split), or None."
+    t = metrics.get('teacher') if isinstance(metrics, dict) else None
+    if not isinstance(t, dict): return None
+    if isinstance(t.get('dataset'), str): return t['dataset']
+    recs = t.get('records')
+    for r in (recs.values() if isinstance(recs, dict) else []):
+        d = r.get('data') if isinstance(r, dict) else None
+        if isinstance(d, dict) and isinstance(d.get('dataset'), str): return d['dataset']
+    return None
+
+# %% ../../nbs/32_runner.ipynb #5eacb8cf
+def _verdict_cell(folder:Path, # a report folder lwa wrote
+                  root:Path, # the indexed folder (links are relative to it)
+                 )->tuple[str, str, str]:
+    "(profile, data set, linked verdict): the verdict its metrics.json records, `failed` for a failed run."
+    st = json.loads((folder/'status.json').read_text())
+    try: m = json.loads((folder/'metrics.json').read_text())
+    except (OSError, ValueError): m = {}
+    m = m if isinstance(m, dict) else {}
+    rep = folder/'report.md'
+    verdict = m.get('verdict') if isinstance(m.get('verdict'), str) else None
+    verdict = 'failed' if not st.get('ok') else verdict or (report_verdict(rep) if rep.exists() else None)
+    ds = report_dataset(m) or 'data set not recorded'
+    return st.get('profile', ''), ds, f'[{verdict or "none stated"}]({folder.relative_to(root).as_posix()}/report.md)'
+
+def verdicts_by_dataset(root:str|Path, # the reports folder (reports/)
+                       )->tuple[list[str], list[dict]]:
+    """Columns ('<data set> (<profile>)', the quick profile first, then `REPLICATION_PROFILES`) and one row per
+    hypothesis of the verdicts of its reports of those profiles in `root/<H>/` and `root/<profile>/<H>/`."""
+    root, profiles = Path(root), (REPORT_PROFILE, *REPLICATION_PROFILES)
+    folders = [d for base in (root, *(root/p for p in REPLICATION_PROFILES)) if base.is_dir() for d in base.iterdir()
+               if d.is_dir() and re.fullmatch(r'H\d+', d.name) and written_by_lwa(d)]
+    cells = {}
+    for d in folders:
+        profile, ds, cell = _verdict_cell(d, root)
+        if profile not in profiles: continue
+        key = (profiles.index(profile), ds == 'data set not recorded', f'{ds} ({profile})', d.name)   # column order
+        cells.setdefault(key, []).append(cell)
+    cols = list(dict.fromkeys(c for _, _, c, _ in sorted(cells)))
+    hyps = sorted({h for *_, h in cells}, key=hypothesis_number)
+    rows = [dict(hypothesis=h, **{c: '; '.join(v) for (*_, c, hh), v in sorted(cells.items()) if hh == h})
+            for h in hyps]
+    return cols, rows
+
+# %% ../../nbs/32_runner.ipynb #21e2aeee
+def dataset_table(root:str|Path, # the reports folder
+                 )->list[str]:
+    "The index's section of verdicts per data set (Markdown lines), or no line when it has no such report."
+    cols, rows = verdicts_by_dataset(root)
+    if not rows: return []
+    return ['', '## Verdict per data set', '',
+            'The same hypotheses on each data set, each with its own gated teacher: the quick profile (`reports/<H>/`) '
+            f"and its replications ({', '.join(f'`reports/{p}/<H>/`' for p in REPLICATION_PROFILES)}). A cell is "
+            "the verdict its report's `metrics.json` records (`failed` for a run that failed), linked to the report; "
+            "the data set is the one its teacher's split records.", '',
+            '| hypothesis | ' + ' | '.join(cols) + ' |', '|' + '---|' * (len(cols) + 1),
+            *('| ' + ' | '.join([r['hypothesis'], *(r.get(c, 'not run') for c in cols)]) + ' |' for r in rows)]
+
 # %% ../../nbs/32_runner.ipynb #93333339
 def write_reports_index(root:str|Path, # a reports folder
                        )->Path:
-    "Write `root/README.md`: a table of its reports with verdict, profile, date, run time and teacher key (atomically)."
+    "Write `root/README.md` atomically: reports with verdict, profile, date, run time, teacher; verdict per data set."
     from layerwise_adapter.core.base import atomic_path
     root = Path(root)
     cols = ['hypothesis', 'verdict', 'profile', 'finished', 'run_time', 'teacher_key', 'report']
@@ -471,6 +536,7 @@ def write_reports_index(root:str|Path, # a reports folder
     lines += [
         '| ' + ' | '.join(str(r[c]).replace('|', '\\|') if c != 'report' else r[c] for c in cols) + ' |' for r in rows
     ]
+    lines += dataset_table(root)
     with atomic_path(root/REPORTS_INDEX) as p:
         p.write_text('\n'.join(lines) + '\n'); p.chmod(0o666 & ~_umask())   # not mkstemp's 0600
     return root/REPORTS_INDEX

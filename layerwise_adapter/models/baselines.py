@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 from ..core.base import LWAError
 
 # %% auto #0
-__all__ = ['BASELINES', 'interaction_matrix', 'Baseline', 'Popularity', 'ALS', 'ItemKNN', 'fit_baseline']
+__all__ = ['BASELINES', 'interaction_matrix', 'history_matrix', 'Baseline', 'Popularity', 'ALS', 'ItemKNN', 'fit_baseline']
 
 # %% ../../nbs/13_baselines.ipynb #3e1ea49f
 def interaction_matrix(train:pd.DataFrame, # interactions with columns user, item
@@ -31,6 +31,18 @@ def interaction_matrix(train:pd.DataFrame, # interactions with columns user, ite
     m = sp.csr_matrix((np.ones(len(u), dtype=np.float32), (u, i)), shape=(n_users, n_items))
     m.data[:] = 1.
     return m
+
+# %% ../../nbs/13_baselines.ipynb #884750ab
+def history_matrix(histories:Sequence[np.ndarray], # B arrays of item ids
+                   n_items:int, # number of items (columns)
+                  )->sp.csr_matrix:
+    "Binary float32 [B, n_items] CSR matrix of the (deduplicated) items of each history."
+    hs = [np.unique(np.asarray(h, dtype=np.int64)) for h in histories]
+    cols = np.concatenate(hs) if hs else np.zeros(0, dtype=np.int64)
+    if len(cols) and (cols.min() < 0 or cols.max() >= n_items):
+        raise LWAError(f"history item ids must lie in [0, {n_items}); got [{cols.min()}, {cols.max()}]")
+    indptr = np.concatenate([[0], np.cumsum([len(h) for h in hs])])
+    return sp.csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(hs), n_items))
 
 # %% ../../nbs/13_baselines.ipynb #dc2bc45b
 class Baseline:
@@ -72,21 +84,26 @@ class Popularity(Baseline):
 def _n_threads()->int: return min(2, os.cpu_count() or 1)
 
 class ALS(Baseline):
-    "Implicit-feedback ALS [Hu2008]: scores [B, n_items] = user_factors[users] @ item_factors.T."
+    "Implicit-feedback ALS [Hu2008]: scores [B, n_items] = user vectors [B, f] @ item_factors.T [f, n_items]."
     def __init__(self, factors:int=64, # latent dimensions
                  regularization:float=0.05, # L2 weight
                  iterations:int=15, # ALS sweeps
-                 alpha:float=1.0, # confidence weight of a positive (C = 1 + alpha)
+                 alpha:float=1.0, # confidence of a positive (implicit 0.7: C = alpha; unobserved pairs 1)
                  seed:int=0, # seed of the factor initialisation
+                 fold_in:bool=True, # score from training + history items (the validation item at test time)
                 ):
         if factors < 1 or iterations < 1:
             raise LWAError(f"ALS needs factors >= 1 and iterations >= 1; got {factors}, {iterations}")
         if regularization < 0 or alpha <= 0:
             raise LWAError(f"ALS needs regularization >= 0 and alpha > 0; got {regularization}, {alpha}")
         self.factors, self.regularization, self.iterations = factors, regularization, iterations
-        self.alpha, self.seed = alpha, seed
+        self.alpha, self.seed, self.fold_in = alpha, seed, fold_in
     def _params(self): return dict(factors=self.factors, regularization=self.regularization,
                                    iterations=self.iterations, alpha=self.alpha, seed=self.seed)
+    @property
+    def scoring(self)->dict:
+        "How the scores use histories, beyond the hyper-parameters (it names cached evaluations)."
+        return dict(fold_in='history') if self.fold_in else {}
 
     def _fit(self, X:sp.csr_matrix):
         from implicit.cpu.als import AlternatingLeastSquares
@@ -95,8 +112,21 @@ class ALS(Baseline):
                                         iterations=self.iterations, random_state=self.seed, num_threads=_n_threads())
             m.fit(X, show_progress=False)
         self.user_factors, self.item_factors = np.asarray(m.user_factors), np.asarray(m.item_factors)
+        self.als, self.train_items = m, X
 
-    def _score(self, users, histories): return self.user_factors[users] @ self.item_factors.T
+    def user_vectors(self, users:np.ndarray, # [B] user ids
+                     histories:Sequence[np.ndarray]|None=None, # B arrays of item ids
+                    )->np.ndarray:
+        "[B, factors]: trained user factors; with `fold_in`, solved again [Hu2008] where a history adds new items."
+        U = self.user_factors[users].copy()
+        if histories is None or not self.fold_in: return U
+        R = ((self.train_items[users] + history_matrix(histories, self.n_items)) > 0).astype(np.float32).tocsr()
+        grew = np.flatnonzero(np.diff(R.indptr) > np.diff(self.train_items[users].indptr))
+        if len(grew):
+            with threadpool_limits(1, 'blas'): U[grew] = self.als.recalculate_user(users[grew], R[grew])
+        return U
+
+    def _score(self, users, histories): return self.user_vectors(users, histories) @ self.item_factors.T
 
 # %% ../../nbs/13_baselines.ipynb #2872f2f9
 class ItemKNN(Baseline):
@@ -120,12 +150,7 @@ class ItemKNN(Baseline):
 
     def _score(self, users, histories):
         if histories is None: raise LWAError("ItemKNN scores from histories; pass one array of item ids per user")
-        hs = [np.unique(np.asarray(h, dtype=np.int64)) for h in histories]
-        cols = np.concatenate(hs) if hs else np.zeros(0, dtype=np.int64)
-        if len(cols) and (cols.min() < 0 or cols.max() >= self.n_items):
-            raise LWAError(f"history item ids must lie in [0, {self.n_items}); got [{cols.min()}, {cols.max()}]")
-        indptr = np.concatenate([[0], np.cumsum([len(h) for h in hs])])
-        H = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(hs), self.n_items))
+        H = history_matrix(histories, self.n_items)
         return (H @ self.similarity).toarray()
 
 # %% ../../nbs/13_baselines.ipynb #d301a4dc

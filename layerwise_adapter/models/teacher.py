@@ -21,8 +21,9 @@ from ..stats.metrics import evaluate
 from ..stats.tests import paired_bootstrap
 
 # %% auto #0
-__all__ = ['BUDGET_KEYS', 'NO_VERDICT', 'TeacherSpec', 'teacher_profiles_path', 'load_teacher_spec', 'sasrec_configs',
-           'tune_baselines', 'item_factors', 'teacher_gate', 'TeacherStage', 'teacher_stage', 'plot_teacher']
+__all__ = ['BUDGET_KEYS', 'NO_VERDICT', 'CONVERGENCE_RULE', 'TeacherSpec', 'teacher_profiles_path', 'load_teacher_spec',
+           'sasrec_configs', 'tune_baselines', 'item_factors', 'teacher_gate', 'convergence', 'record_convergence',
+           'grid_edges', 'TeacherStage', 'teacher_stage', 'plot_teacher', 'plot_convergence']
 
 # %% ../../nbs/14_teacher.ipynb #b8aa8119
 @dataclass
@@ -120,7 +121,7 @@ def tune_baselines(spec:TeacherSpec, # grids and gate metric
                    split, # `data.dataset.LOOSplit`
                    progress:bool=True, # progress bars of SASRec training
                   )->dict:
-    "name -> dict(model, params, grid, budget) of popularity, ALS [Hu2008], item-kNN [Sarwar2001], SASRec [Kang2018]."
+    "name -> dict(model, params, grid, budget; SASRec: record) of popularity, ALS [Hu2008], item-kNN, SASRec."
     metric, V = spec.gate['metric'], split.eval_data('valid')
     out = {'popularity': dict(model=fit_baseline('popularity', split), params={}, grid=None, budget={})}
     for name in ('als', 'itemknn'):
@@ -141,11 +142,11 @@ def tune_baselines(spec:TeacherSpec, # grids and gate metric
             score = float(info['best_score'])
             budget = {k: info[k] for k in BUDGET_KEYS}
             rows.append(dict(pt, **{f'valid_{metric}': score}, **budget, cached=info['cached']))
-            if best is None or score > best[0]: best = (score, rec, pt, cfg, tc, budget, info['key'])
-        _, rec, pt, cfg, tc, budget, key = best
+            if best is None or score > best[0]: best = (score, rec, pt, cfg, tc, budget, info['key'], info)
+        _, rec, pt, cfg, tc, budget, key, info = best
         params = dict(pt, max_len=cfg.max_len, n_layers=cfg.n_layers, hidden=cfg.hidden)
         out['sasrec'] = dict(model=rec.scorer(), recommender=rec, params=params, grid=pd.DataFrame(rows), budget=budget,
-                             key=key)
+                             key=key, record={k: v for k, v in info.items() if k != 'dir'})
     return out
 
 # %% ../../nbs/14_teacher.ipynb #b4ddd61b
@@ -159,6 +160,14 @@ def item_factors(tuned:dict, # from `tune_baselines`
     with torch.no_grad(): return (rec.item_vectors().float().cpu().numpy(), rec.output_vectors().float().cpu().numpy())
 
 # %% ../../nbs/14_teacher.ipynb #94276378
+def _differences(wide:pd.DataFrame, teacher:str, others, n_boot:int, alpha:float, seed:int)->pd.DataFrame:
+    "Teacher minus each of `others` per user (columns of `wide`): paired user-bootstrap rows."
+    t = paired_bootstrap({b: wide[teacher].values - wide[b].values for b in others}, n_boot=n_boot, alpha=alpha,
+                         seed=seed)
+    t.insert(1, 'teacher', float(wide[teacher].mean()))
+    t.insert(2, 'baseline', [float(wide[b].mean()) for b in others])
+    return t.rename(columns={'comparison': 'baseline_model'})
+
 def teacher_gate(per_user:pd.DataFrame, # per-user validation metrics: columns model, user and the metric
                  teacher:str='teacher', # the teacher's name in `model`
                  baselines=('popularity', 'als'), # the models it must beat
@@ -166,23 +175,75 @@ def teacher_gate(per_user:pd.DataFrame, # per-user validation metrics: columns m
                  n_boot:int=2000, # bootstrap resamples of the users
                  alpha:float=0.05, # 1 - confidence level
                  seed:int=0, # seed of the resamples
+                 conventional=(), # conventional sequence models compared beside the gate, not deciding it ('sasrec')
                 )->dict:
-    "Whether the teacher beats every baseline: paired user-bootstrap CIs [Efron1993] of the differences, all above 0."
-    missing = [m for m in (teacher, *baselines) if m not in set(per_user['model'])]
+    "Whether the teacher beats every baseline (paired user-bootstrap CIs [Efron1993] above 0), and `conventional`."
+    missing = [m for m in (teacher, *baselines, *conventional) if m not in set(per_user['model'])]
     if missing: raise LWAError(f"teacher_gate: no per-user rows for {missing}")
     wide = per_user.pivot_table(index='user', columns='model', values=metric)
-    wide = wide[[teacher, *baselines]].dropna()
-    table = paired_bootstrap({b: wide[teacher].values - wide[b].values for b in baselines}, n_boot=n_boot,
-                             alpha=alpha, seed=seed)
-    table.insert(1, 'teacher', float(wide[teacher].mean()))
-    table.insert(2, 'baseline', [float(wide[b].mean()) for b in baselines])
-    table = table.rename(columns={'comparison': 'baseline_model'})
-    passed = bool((table['ci_low'] > 0).all())
-    return dict(passed=passed, metric=metric, alpha=alpha, n_boot=n_boot, n_users=int(len(wide)), table=table,
-                rule=f"the teacher passes if the {100*(1-alpha):.0f}% paired user-bootstrap CI of its {metric} minus "
-                     f"each of {', '.join(baselines)}'s lies above zero (validation users)")
+    table = _differences(wide[[teacher, *baselines]].dropna(), teacher, baselines, n_boot, alpha, seed)
+    level = f"{100*(1-alpha):.0f}%"
+    conv = (_differences(wide[[teacher, *conventional]].dropna(), teacher, conventional, n_boot, alpha, seed)
+            if conventional else None)
+    return dict(passed=bool((table['ci_low'] > 0).all()), metric=metric, alpha=alpha, n_boot=n_boot,
+                n_users=int(table['n'].iloc[0]), table=table,
+                rule=f"the teacher passes if the {level} paired user-bootstrap CI of its {metric} minus "
+                     f"each of {', '.join(baselines)}'s lies above zero (validation users)",
+                conventional=conv, beats_conventional=bool((conv['ci_low'] > 0).all()) if conv is not None else None,
+                conventional_rule=f"the teacher beats a conventional model if the {level} paired user-bootstrap CI of "
+                                  f"its {metric} minus {', '.join(conventional) or 'none'}'s lies above zero "
+                                  "(validation users); reported beside the gate, it does not decide it")
 
 NO_VERDICT = 'no verdict (teacher not better than baselines)'
+
+# %% ../../nbs/14_teacher.ipynb #c78d491c
+def convergence(history:list, # the training record's rows, one per epoch, each with `valid_<metric>`
+                metric:str='NDCG@10', # the validation metric of early stopping
+                patience:int=3, # the training's patience (epochs); at least 1 is used
+                noise:float=0.0, # a score difference within noise (e.g. the best epoch's user SE)
+               )->dict:
+    "Whether a run converged: best epoch before the last, or the `patience` epochs before the last within `noise`."
+    col = f'valid_{metric}'
+    scores = [float(r[col]) for r in history if col in r]
+    if not scores: raise LWAError(f"convergence: no history row has {col!r}")
+    n, best, p = len(scores), int(np.argmax(scores)) + 1, max(int(patience), 1)
+    flat = n > p and all(max(scores) - s <= noise for s in scores[-p-1:-1])
+    return dict(epochs_run=n, best_epoch=best, best_score=max(scores), last_score=scores[-1], patience=p,
+                noise=float(noise), best_before_last=best < n, flat_tail=bool(flat), converged=best < n or bool(flat))
+
+# %% ../../nbs/14_teacher.ipynb #662d8845
+CONVERGENCE_RULE = ("a run converged if its best epoch comes before its last one, or if each of the `patience` epochs "
+                    "before the last lies within noise of the best (noise: the standard error over the validation "
+                    "users of the best epoch's score)")
+
+def record_convergence(record:dict, # a training record: history, train (its TrainConfig), optimiser_steps
+                       per_user:pd.Series, # the model's per-user validation metric (restored best epoch)
+                      )->dict:
+    "`convergence` of a training record, its noise the user SE of the best epoch's score; with the optimiser steps."
+    tc = record['train']
+    n = min(int(tc.get('eval_users') or len(per_user)), len(per_user))
+    se = float(np.std(np.asarray(per_user, dtype=np.float64), ddof=1) / np.sqrt(n)) if n > 1 else 0.0
+    return dict(convergence(record['history'], tc['eval_metric'], tc['patience'], se),
+                optimiser_steps=int(record['optimiser_steps']), stopped_early=bool(record.get('stopped_early')))
+
+# %% ../../nbs/14_teacher.ipynb #0a7b2b9b
+def _numeric(vals)->bool: return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals)
+
+def grid_edges(grid:dict, # param -> the values tried
+               chosen:dict, # param -> the chosen value (at least every grid param)
+              )->pd.DataFrame:
+    "One row per grid parameter: chosen value, the grid (sorted if numeric), whether the choice sits at an edge."
+    rows = []
+    for k in sorted(grid):
+        if k not in chosen: raise LWAError(f"grid_edges: no chosen value of {k!r} (chosen: {sorted(chosen)})")
+        vals, v = list(grid[k]), chosen[k]
+        vals = sorted(vals) if _numeric(vals) else vals
+        edge = ('only value' if len(vals) == 1 else 'lowest' if v == vals[0] else 'highest' if v == vals[-1]
+                else '')
+        rows.append(dict(param=k, chosen=v, grid=', '.join(map(str, vals)), at_edge=bool(edge), edge=edge))
+    out = pd.DataFrame(rows, columns=['param', 'chosen', 'grid', 'at_edge', 'edge'])
+    out['chosen'] = pd.Series([r['chosen'] for r in rows], dtype=object)   # keep ints ints beside floats
+    return out
 
 # %% ../../nbs/14_teacher.ipynb #e9a523f5
 @dataclass
@@ -205,6 +266,51 @@ class TeacherStage:
     def gate(self)->dict: return self.gates[self.spec.tie_seeds[0]]
     @property
     def baselines(self)->dict: return self.tuned[self.spec.tie_seeds[0]]
+    @property
+    def beats_conventional(self)->bool|None:
+        "Whether the teacher beats tuned SASRec on validation users (first tie seed; None without SASRec)."
+        return self.gate.get('beats_conventional')
+
+    def trained(self, s:int, # tie seed
+               )->dict:
+        "model -> training record of the models trained on tie seed `s`'s split: the teacher and the chosen SASRec."
+        out = {'teacher': self.records[s]}
+        if 'record' in self.tuned[s].get('sasrec', {}): out['sasrec'] = self.tuned[s]['sasrec']['record']
+        return out
+
+    def curves(self)->pd.DataFrame:
+        "Validation curves: one row per tie seed, trained model and epoch (optimiser steps so far, validation score)."
+        rows = []
+        for s in self.spec.tie_seeds:
+            for name, rec in self.trained(s).items():
+                metric, steps = rec['train']['eval_metric'], 0
+                for h in rec['history']:
+                    steps += int(h['steps'])
+                    rows.append(dict(tie_seed=s, model=name, epoch=int(h['epoch']), optimiser_steps=steps,
+                                     metric=metric, valid=float(h[f'valid_{metric}'])))
+        return pd.DataFrame(rows)
+
+    def convergence(self)->pd.DataFrame:
+        "Per tie seed and trained model, `record_convergence`: epochs run, best epoch, steps, noise, converged."
+        rows = []
+        for s in self.spec.tie_seeds:
+            v = self.valid[self.valid.tie_seed == s]
+            for name, rec in self.trained(s).items():
+                per_user = v.loc[v.model == name, rec['train']['eval_metric']]
+                rows.append(dict(tie_seed=s, model=name, **record_convergence(rec, per_user)))
+        return pd.DataFrame(rows)
+
+    def grid_edges(self)->pd.DataFrame:
+        "Per tie seed and tuned baseline, each grid parameter's chosen value and whether it sits at an edge."
+        rows = []
+        for s in self.spec.tie_seeds:
+            for name, t in self.tuned[s].items():
+                if name not in self.spec.baselines: continue   # popularity has nothing to tune
+                g = self.spec.baselines[name]
+                if name == 'sasrec': g = g.get('grid') or {'lr': [t['params']['lr']]}
+                rows.append(grid_edges(g, t['params']).assign(tie_seed=s, baseline=name))
+        cols = ['tie_seed', 'baseline', 'param', 'chosen', 'grid', 'at_edge', 'edge']
+        return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
 
     def headline(self, metric:str='NDCG@10', # compared metric (full ranking, test users)
                  n_boot:int|None=None, # bootstrap resamples (default: the gate's)
@@ -300,11 +406,13 @@ def teacher_stage(spec:TeacherSpec|str, # a spec, or a profile name in teacher.y
                                       item_factors=fac, progress=progress)
         records[s] = info
         models = {'teacher': (rec.scorer(), dict(key=info['key']))}
-        models |= {n: (t['model'], dict(t['params'], key=t.get('key'))) for n, t in tb.items()}
+        models |= {n: (t['model'], dict(t['params'], key=t.get('key'), **getattr(t['model'], 'scoring', {})))
+                   for n, t in tb.items()}
         v, te = _evaluations(info['key'], models, split)
         valid.append(v.assign(tie_seed=s)); test.append(te.assign(tie_seed=s))
         g = spec.gate
-        gates[s] = teacher_gate(v, 'teacher', tuple(g['baselines']), g['metric'], g['n_boot'], g['alpha'], seed=s)
+        gates[s] = teacher_gate(v, 'teacher', tuple(g['baselines']), g['metric'], g['n_boot'], g['alpha'], seed=s,
+                                conventional=('sasrec',) if 'sasrec' in tb else ())
         if i == 0: studied = (split, rec)
         else:
             for t in tb.values(): t.pop('model', None); t.pop('recommender', None)
@@ -325,6 +433,24 @@ def plot_teacher(stage:TeacherStage, # the stage
     sns.barplot(data=t, x=metric, y='model', hue='tie_seed', ax=ax, errorbar=('ci', 95))
     ax.set_xlabel(f'test {metric} (full ranking; mean and 95% CI over users)'); ax.set_ylabel('')
     ax.legend(title='tie seed', fontsize=8)
+    fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=120)
+    return fig
+
+# %% ../../nbs/14_teacher.ipynb #0bec0ccd
+def plot_convergence(stage:TeacherStage, # the stage
+                     path:str|Path|None=None, # where to save the figure (PNG)
+                    ):
+    "Validation curve (score per epoch) of the teacher and the chosen SASRec, per tie seed; stars at best epochs."
+    import matplotlib.pyplot as plt, seaborn as sns
+    c = stage.curves().assign(tie_seed=lambda d: d.tie_seed.astype(str))
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    sns.lineplot(data=c, x='epoch', y='valid', hue='model', style='tie_seed', markers=True, ax=ax)
+    best = c.loc[c.groupby(['tie_seed', 'model'])['valid'].idxmax()]
+    ax.scatter(best.epoch, best.valid, marker='*', s=150, color='k', zorder=5, label='best epoch')
+    ax.set_xlabel('epoch'); ax.set_ylabel(f'validation {c.metric.iloc[0]}\n(full ranking)')
+    ax.set_title('Validation curves of the teacher and the chosen SASRec', fontsize=10)
+    ax.legend(fontsize=8, ncol=2)
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=120)
     return fig

@@ -14,7 +14,7 @@ from ..data.dataset import SeqDataset, TIE_BREAKS
 # %% auto #0
 __all__ = ['PROMPTS', 'ANSWER_VARIANTS', 'chronological', 'PrefExamples', 'preference_examples', 'PrefSplit', 'preference_split',
            'few_shot', 'sample_examples', 'item_names', 'preference_prompt', 'prompts_for', 'special_tokens_around',
-           'answer_token_ids']
+           'answer_token_ids', 'known_answer_examples']
 
 # %% ../../nbs/27_preference_data.ipynb #f93143fc
 def chronological(ds:SeqDataset, # the data set
@@ -207,3 +207,22 @@ def answer_token_ids(tokenizer, # the backbone's tokenizer
             return dict(no=ids[0][0], yes=ids[1][0], variant=yes)
     raise LWAError(f"{type(tokenizer).__name__} has no single-token No/Yes answer after {probe[-20:]!r}; "
                    "use head='cls'")
+
+# %% ../../nbs/27_preference_data.ipynb #405e2f2a
+def known_answer_examples(n_items:int, # items to draw from
+                          n_pairs:int, # pairs of examples
+                          history:int=10, # items in each history
+                          seed:int=0, # seed of the draws
+                         )->PrefExamples:
+    """Pairs of examples whose answer is known: the same history and target, every history item liked (label 1) in
+    one, disliked (label 0) in the other; disliked first in each pair."""
+    if n_pairs < 1 or not 0 < history < n_items:
+        raise LWAError(f"n_pairs={n_pairs} must be >= 1 and history={history} in 1..{n_items - 1}")
+    rng = np.random.default_rng(seed)
+    draws = np.stack([rng.choice(n_items, history + 1, replace=False) for _ in range(n_pairs)])
+    labels = np.tile([0, 1], n_pairs).astype(np.int64)
+    hist, items = np.repeat(draws[:, :history], 2, axis=0), np.repeat(draws[:, history], 2)
+    n = 2 * n_pairs
+    return PrefExamples(np.zeros(n, np.int64), hist.astype(np.int64), np.repeat(labels[:, None] == 1, history, 1),
+                        items.astype(np.int64), np.where(labels == 1, 5.0, 1.0), labels, np.arange(n, dtype=np.int64),
+                        np.full(n, history, np.int64))

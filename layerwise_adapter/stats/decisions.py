@@ -112,6 +112,14 @@ def margin_verdict(effect:float, # estimated effect, positive in the hypothesise
     return 'not supported' if v == 'inconclusive' and p_below < alpha else v
 
 # %% ../../nbs/09_decisions.ipynb #847e850a
+def _no_spread(m:float, S:int, U:int, margin:float|None)->dict:
+    "`seed_user_test`'s answer when every difference is the same: no noise, so the sign decides."
+    out = dict(mean=float(m), se=0.0, df=float(S*U - 1), ci_low=float(m), ci_high=float(m), p=1.0 if m == 0 else 0.0,
+               mde=0.0, n_seeds=S, n_users=U, seed_sd=0.0, seed_means=[float(m)]*S, share_seed=0.0)
+    if margin is not None:
+        out |= dict(margin=float(margin), p_below=0.0 if m < margin else 1.0, upper=float(m), power_below=1.0)
+    return out
+
 def seed_user_test(diff, # differences a - b, one row per training seed and one column per user [S, U]
                    margin:float|None=None, # the smallest difference that would matter (> 0), for the test below it
                    alpha:float=0.05, # significance level (two-sided test; one-sided test below the margin)
@@ -125,16 +133,17 @@ def seed_user_test(diff, # differences a - b, one row per training seed and one 
         raise LWAError(f"seed_user_test needs a finite [seeds >= 2, users >= 2] array, got shape {d.shape}")
     if margin is not None and not margin > 0: raise LWAError(f"margin={margin} must be > 0")
     S, U = d.shape
+    if np.ptp(d) == 0: return _no_spread(float(d.flat[0]), S, U, margin)   # every difference the same
     m, ms, mu = d.mean(), d.mean(1), d.mean(0)
     ms_seed = U*((ms - m)**2).sum()/(S - 1)
     ms_user = S*((mu - m)**2).sum()/(U - 1)
     ms_err = ((d - ms[:, None] - mu[None, :] + m)**2).sum()/((S - 1)*(U - 1))
     parts = [(ms_seed, S - 1), (ms_user, U - 1), (-ms_err, (S - 1)*(U - 1))]
-    var_n = max(sum(v for v, _ in parts), ms_err, 1e-300)        # never below the error term alone
+    var_n = max(sum(v for v, _ in parts), ms_err)        # never below the error term alone
     df = float(var_n**2 / sum(v**2/k for v, k in parts)) if var_n > ms_err else float((S - 1)*(U - 1))
     df = min(max(df, 1.0), float(S*U - 1))
     se = float(np.sqrt(var_n/(S*U)))
-    t = float(m/se) if se > 0 else np.inf*np.sign(m)
+    t = float(m/se)
     q = float(stats.t.ppf(1 - alpha/2, df))
     out = dict(mean=float(m), se=se, df=df, ci_low=float(m - q*se), ci_high=float(m + q*se),
                p=float(2*stats.t.sf(abs(t), df)), mde=float((q + stats.t.ppf(power, df))*se), n_seeds=S, n_users=U,

@@ -136,7 +136,7 @@ def compress(model:SeqRecommender, # the teacher
     check_fits(model, data)
     split, L = data.leave_one_out(tie_break, seed), model.backbone.n_layers
     k = n_keep_count(keep, L)
-    if scores is None and ('fisher' in (weights, mapping) or mapping == 'importance'):
+    if scores is None and ('fisher' in (weights, mapping) or mapping in ('importance', 'reversed')):
         fisher = layer_scores(model, data, ['fisher'], tie_break=tie_break, seed=seed, progress=progress)
         scores = fisher.fisher.to_numpy()
     layers = layer_mapping(mapping, L, k, scores=scores, seed=seed)
