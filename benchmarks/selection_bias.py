@@ -33,7 +33,8 @@ def split_half_gap(W:pd.DataFrame, repeats:int=200, seed:int=0)->dict:
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--profile', default='quick'); ap.add_argument('--baseline', default='als', choices=['als', 'itemknn'])
+    ap.add_argument('--profile', default='quick')
+    ap.add_argument('--baseline', default='als', choices=['als', 'itemknn'])
     ap.add_argument('--tie-seed', type=int, default=0); ap.add_argument('--data-dir', default=None)
     ap.add_argument('--metric', default='NDCG@10'); ap.add_argument('--repeats', type=int, default=200)
     a = ap.parse_args()
