@@ -18,14 +18,14 @@ from ..preference.data import PrefSplit, PrefExamples
 from ..preference.model import PrefConfig, PrefTrainConfig, preference_run
 from scipy import stats
 from ..stats.metrics import auc, delong_test, rmse
-from ..stats.decisions import seed_user_test, directional_verdict, all_of, margin_verdict
+from ..stats.decisions import (seed_user_test, directional_verdict, all_of, margin_verdict, t_power,
+                                               MIN_MARGIN_SEEDS)
 from ..stats.tests import holm
 
 # %% auto #0
-__all__ = ['MIN_MARGIN_SEEDS', 'FACT_COLUMNS', 'size_matched', 'comparison_backbones', 'next_item_runs', 'parse_shots',
-           'shots_label', 'preference_runs', 'preference_scores', 'seed_matrix', 'trained_test', 'family_tests',
-           'auc_pseudo_values', 'auc_tests', 'next_item_quality', 'quality_cost_table', 'plot_quality_cost',
-           'plot_few_shot']
+__all__ = ['FACT_COLUMNS', 'size_matched', 'comparison_backbones', 'next_item_runs', 'parse_shots', 'shots_label',
+           'preference_runs', 'preference_scores', 'seed_matrix', 'trained_test', 'family_tests', 'auc_pseudo_values',
+           'auc_tests', 'next_item_quality', 'quality_cost_table', 'plot_quality_cost', 'plot_few_shot']
 
 # %% ../../nbs/37_families.ipynb #ac1eaeff
 def size_matched(spec:str, # the backbone to cut (e.g. 'smollm2-135m')
@@ -163,8 +163,6 @@ def preference_scores(preds:pd.DataFrame, # from `preference_runs`
     return pd.DataFrame(rows)
 
 # %% ../../nbs/37_families.ipynb #fd4de48a
-MIN_MARGIN_SEEDS = 3   # a gain is "shown below the margin" only with the seed variance measured on this many seeds
-
 def seed_matrix(long:pd.DataFrame, # one row per backbone, seed and unit: columns backbone, seed, `unit`, `value`
                 a:str, # the first backbone
                 b:str, # the backbone subtracted
@@ -184,12 +182,6 @@ def seed_matrix(long:pd.DataFrame, # one row per backbone, seed and unit: column
     return d[:, ~np.isnan(d).any(0)]
 
 # %% ../../nbs/37_families.ipynb #f8220bc0
-def _power_two_sided(effect:float|None, se:float, df:float, alpha:float)->float:
-    "Power of the two-sided t-test with this se and df to detect a true difference `effect` (noncentral t) [Cohen1988]."
-    if not effect or not se > 0: return float('nan')
-    q, nc = stats.t.ppf(1 - alpha / 2, df), effect / se
-    return float(stats.nct.sf(q, df, nc) + stats.nct.cdf(-q, df, nc))
-
 def _one_seed_test(d:np.ndarray, # differences of one seed [U]
                    margin:float|None, alpha:float, power:float, # as `seed_user_test`
                   )->dict:
@@ -232,7 +224,7 @@ def trained_test(diff, # differences a - b of two trained models [seeds, units]
     if (d == d.flat[0]).all(): r = _constant_test(d, margin)
     elif len(d) >= 2: r = seed_user_test(d, margin, alpha, power)
     else: r = _one_seed_test(d[0], margin, alpha, power)
-    return r | dict(power=_power_two_sided(realistic, r['se'], r['df'], alpha),
+    return r | dict(power=t_power(realistic, r['se'], r['df'], alpha),
                     margin_test=bool(margin is not None and r['n_seeds'] >= MIN_MARGIN_SEEDS),
                     noise=f'seeds and {units}' if r['n_seeds'] >= 2 else f'{units} only (one seed)')
 

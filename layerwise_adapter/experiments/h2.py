@@ -20,21 +20,20 @@ from ..selection.predictor import ImportancePredictor
 from ..distill.students import evaluate_student, student_runs
 from ..stats.decisions import (all_of, compare_correlations, correlation_mde, directional_verdict,
                                                layer_drops, paired_test, partial_spearman,
-                                               seed_user_test)
+                                               seed_user_test, t_power, MIN_MARGIN_SEEDS)
 from ..stats.tests import holm, spearman_ci
 from .config import list_items, H2Config
 from .runner import markdown_table, record
 from .common import Run, finish_run, start_run
 
 # %% auto #0
-__all__ = ['QUESTION', 'TRUTH', 'FISHER', 'FISHER_KINDS', 'RIVALS', 'LEARNED_FEATURES', 'SCORE_OF', 'MIN_MARGIN_SEEDS',
-           'parse_budgets', 'parse_methods', 'ground_truth', 'fisher_windows', 'batches_of', 'timed', 'fisher_study',
-           'rival_scores', 'score_study', 'correlation_table', 'versus_rivals', 'agreement_study', 'learned_study',
-           'heal_config', 'healing_seeds', 'deterministic_torch', 'seed_runs', 'student_study', 'student_names',
-           'random_draws', 'test2_students', 'student_rr', 'seed_matrix', 'realistic_difference', 'power_at',
-           'deciding_table', 'decision_study', 'student_comparisons', 'student_tests', 'test_controls',
-           'students_summary', 'comparison_study', 'plot_agreement', 'plot_fisher_by_layer', 'plot_students',
-           'seed_note', 'report_fields', 'run']
+__all__ = ['QUESTION', 'TRUTH', 'FISHER', 'FISHER_KINDS', 'RIVALS', 'LEARNED_FEATURES', 'SCORE_OF', 'parse_budgets',
+           'parse_methods', 'ground_truth', 'fisher_windows', 'batches_of', 'timed', 'fisher_study', 'rival_scores',
+           'score_study', 'correlation_table', 'versus_rivals', 'agreement_study', 'learned_study', 'heal_config',
+           'healing_seeds', 'deterministic_torch', 'seed_runs', 'student_study', 'student_names', 'random_draws',
+           'test2_students', 'student_rr', 'seed_matrix', 'realistic_difference', 'deciding_table', 'decision_study',
+           'student_comparisons', 'student_tests', 'test_controls', 'students_summary', 'comparison_study',
+           'plot_agreement', 'plot_fisher_by_layer', 'plot_students', 'seed_note', 'report_fields', 'run']
 
 # %% ../../nbs/35_h2.ipynb #7674d212
 QUESTION = 'does Fisher information identify the layers that matter for recommendation?'
@@ -205,8 +204,6 @@ def heal_config(run:Run, # a started run
                                seed=cfg.seed if seed is None else seed)
 
 # %% ../../nbs/35_h2.ipynb #046645f9
-MIN_MARGIN_SEEDS = 3  # seeds per arm a verdict "shown below a margin" would need (issue 19); H2 draws none
-
 def healing_seeds(cfg:H2Config, # the parameters
                  )->list[int]:
     "The healing seeds of test 2's students, the run's `seed` first (every other student heals with it alone)."
@@ -341,17 +338,6 @@ def realistic_difference(per_user:pd.DataFrame, # students' per-user metrics
     var = [g.groupby('student').MRR.mean().reindex(draws).var(ddof=1) for _, g in hb.groupby('seed')]
     return float(np.sqrt(np.mean(var) * 2))
 
-# %% ../../nbs/35_h2.ipynb #cab206f9
-def power_at(effect:float, # the true difference to detect
-             se:float, # standard error of the mean difference (`seed_user_test`)
-             df:float, # its degrees of freedom
-             alpha:float=0.05, # two-sided significance level
-            )->float:
-    "Power of the two-sided t-test with this se and df to detect a true difference `effect` (noncentral t) [Cohen1988]."
-    if not se > 0: return float('nan')
-    q, nc = stats.t.ppf(1 - alpha / 2, df), effect / se
-    return float(stats.nct.sf(q, df, nc) + stats.nct.sf(q, df, -nc))
-
 # %% ../../nbs/35_h2.ipynb #8b62dab6
 def deciding_table(d1:dict, # test 1: `partial_spearman`
                    d2:dict, # test 2: `seed_user_test`, with `realistic` and its `power`
@@ -383,7 +369,7 @@ def decision_study(run:Run, # a started run whose teacher passed its gate
     d2 = seed_user_test(m.values, alpha=cfg.alpha)
     realistic = realistic_difference(per_user, name_of, b0)
     d2 |= dict(seeds=[int(s) for s in m.index], realistic=realistic,
-               power=power_at(realistic, d2['se'], d2['df'], cfg.alpha), margin_test=d2['n_seeds'] >= MIN_MARGIN_SEEDS,
+               power=t_power(realistic, d2['se'], d2['df'], cfg.alpha), margin_test=d2['n_seeds'] >= MIN_MARGIN_SEEDS,
                noise_model='seeds and users crossed random effects (stats.decisions.seed_user_test)')
     d1 = partial_spearman(wide[FISHER].values, wide[TRUTH].values, depth)
     p_holm = holm({'d1': d1['p'], 'd2': d2['p']})

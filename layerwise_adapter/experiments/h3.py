@@ -16,20 +16,20 @@ from ..selection.rules import n_keep_count, select_top_k
 from ..distill.students import heal
 from ..distill.mapping import DistillConfig, MAPPINGS, make_student, layer_mapping, layer_fisher
 from ..distill.training import distill, scoring_speed, user_subset
-from ..stats.decisions import seed_user_test, margin_verdict, all_of
+from ..stats.decisions import seed_user_test, margin_verdict, all_of, t_power, MIN_MARGIN_SEEDS
 from ..stats.tests import holm
 from .config import list_items, H3Config
 from .runner import fmt, markdown_table, record
 from .common import Run, finish_run, start_run
 
 # %% auto #0
-__all__ = ['QUESTION', 'COST_COLUMNS', 'SPEED_COLUMNS', 'MIN_MARGIN_SEEDS', 'BASELINE_COLOURS', 'DECISION_COLUMNS',
-           'STUDENT_COLUMNS', 'parse_lists', 'check_lists', 'fisher_study', 'base_distill_config', 'control_config',
-           'arm_list', 'arms_table', 'train_config', 'layer_weight_rows', 'score_student', 'healed_seed',
-           'distilled_seed', 'arm_runs', 'speed_study', 'teacher_controls', 'teacher_valid', 'seed_user_matrix',
-           'margin_power', 'seed_margin_verdict', 'decision_row', 'deciding_tests', 'arm_summary', 'arm_tests',
-           'student_records', 'controls_table', 'best_arm', 'ratio_ci', 'best_ratio_ci', 'arm_targets', 'arm_study',
-           'plot_quality', 'plot_layer_weights', 'arm_note', 'sensitivity', 'training_note', 'report_fields', 'run']
+__all__ = ['QUESTION', 'COST_COLUMNS', 'SPEED_COLUMNS', 'BASELINE_COLOURS', 'DECISION_COLUMNS', 'STUDENT_COLUMNS', 'parse_lists',
+           'check_lists', 'fisher_study', 'base_distill_config', 'control_config', 'arm_list', 'arms_table',
+           'train_config', 'layer_weight_rows', 'score_student', 'healed_seed', 'distilled_seed', 'arm_runs',
+           'speed_study', 'teacher_controls', 'teacher_valid', 'seed_user_matrix', 'seed_margin_verdict',
+           'decision_row', 'deciding_tests', 'arm_summary', 'arm_tests', 'student_records', 'controls_table',
+           'best_arm', 'ratio_ci', 'best_ratio_ci', 'arm_targets', 'arm_study', 'plot_quality', 'plot_layer_weights',
+           'arm_note', 'sensitivity', 'training_note', 'report_fields', 'run']
 
 # %% ../../nbs/36_h3.ipynb #584d6259
 QUESTION = "does weighting each layer's distillation loss by its Fisher information beat uniform weights?"
@@ -267,20 +267,7 @@ def seed_user_matrix(per_user:pd.DataFrame, # the students' per-user metrics (bu
     m = x.loc[seeds, users].to_numpy() - y.loc[seeds, users].to_numpy()
     return m[:, ~np.isnan(m).any(0)]
 
-# %% ../../nbs/36_h3.ipynb #a797ed2a
-def margin_power(margin:float, # the true difference to detect
-                 se:float, # standard error of the mean difference (`seed_user_test`)
-                 df:float, # its degrees of freedom
-                 alpha:float=0.05, # two-sided significance level
-                )->float:
-    "Power of the two-sided t-test with this se and df to detect a true difference `margin` (noncentral t) [Cohen1988]."
-    if not se > 0: return float('nan')
-    q, nc = stats.t.ppf(1 - alpha / 2, df), margin / se
-    return float(stats.nct.sf(q, df, nc) + stats.nct.sf(q, df, -nc))   # P(T > q) + P(T < -q), as -T has nc -nc
-
 # %% ../../nbs/36_h3.ipynb #c25eb2f4
-MIN_MARGIN_SEEDS = 3   # a gain is "shown below the margin" only with the seed variance measured on this many seeds
-
 def seed_margin_verdict(effect:float, # the mean gain, positive in the hypothesised direction
                         p:float, # two-sided p of the seed-aware test (Holm-adjusted)
                         p_below:float, # one-sided p of the test below the margin (Holm-adjusted)
@@ -300,7 +287,7 @@ def decision_row(b:float, k:int, # the budget and the students' layers
     "One budget's deciding test: the seed-aware estimate, both tests, sensitivity under that noise model, the verdict."
     return dict(budget=b, k=k, n_seeds=d['n_seeds'], n_users=d['n_users'], mean_diff=d['mean'], se=d['se'], df=d['df'],
                 ci_low=d['ci_low'], ci_high=d['ci_high'], p=d['p'], p_holm=p_holm, seed_sd=d['seed_sd'],
-                share_seed=d['share_seed'], mde=d['mde'], power=margin_power(d['margin'], d['se'], d['df'], alpha),
+                share_seed=d['share_seed'], mde=d['mde'], power=t_power(d['margin'], d['se'], d['df'], alpha),
                 margin=d['margin'], upper_95=d['upper'], p_below=d['p_below'], p_below_holm=p_below_holm,
                 power_below=d['power_below'], margin_test=d['n_seeds'] >= MIN_MARGIN_SEEDS,
                 verdict=seed_margin_verdict(d['mean'], p_holm, p_below_holm, d['n_seeds'], alpha),

@@ -12,9 +12,9 @@ from ..core.base import LWAError, relative_depth
 from .tests import paired_bootstrap
 
 # %% auto #0
-__all__ = ['VERDICTS', 'mde', 'power_at', 'paired_test', 'directional_verdict', 'all_of', 'below_margin', 'margin_verdict',
-           'seed_user_test', 'band_layers', 'band_removals', 'band_test', 'band_null', 'layer_drops', 'split_half',
-           'partial_spearman', 'compare_correlations', 'correlation_mde']
+__all__ = ['VERDICTS', 'MIN_MARGIN_SEEDS', 'mde', 'power_at', 'paired_test', 'directional_verdict', 'all_of', 'below_margin',
+           'margin_verdict', 'seed_user_test', 't_power', 'band_layers', 'band_removals', 'band_test', 'band_null',
+           'layer_drops', 'split_half', 'partial_spearman', 'compare_correlations', 'correlation_mde']
 
 # %% ../../nbs/09_decisions.ipynb #1791cd47
 def mde(n:int, # users (pairs)
@@ -155,6 +155,19 @@ def seed_user_test(diff, # differences a - b, one row per training seed and one 
         out |= dict(margin=float(margin), p_below=float(stats.t.cdf((m - margin)/se, df)), upper=float(m + q1*se),
                     power_below=float(stats.nct.sf(q1, df, margin/se)))
     return out
+
+# %% ../../nbs/09_decisions.ipynb #9406e95c
+MIN_MARGIN_SEEDS = 3   # a gain is "shown below the margin" only with the seed variance measured on this many seeds
+
+def t_power(effect:float|None, # the true difference to detect (None: no power to state)
+            se:float, # standard error of the mean difference (e.g. `seed_user_test`'s)
+            df:float, # its degrees of freedom
+            alpha:float=0.05, # two-sided significance level
+           )->float:
+    "Power of the two-sided t-test with this se and df to detect a true difference `effect` (noncentral t) [Cohen1988]."
+    if effect is None or not se > 0: return float('nan')
+    q, nc = stats.t.ppf(1 - alpha/2, df), effect/se
+    return float(stats.nct.sf(q, df, nc) + stats.nct.sf(q, df, -nc))   # P(T > q) + P(T < -q), as -T has nc -nc
 
 # %% ../../nbs/09_decisions.ipynb #f50a0c4d
 def band_layers(n_layers:int, # layers L
