@@ -4,7 +4,7 @@
 
 # %% ../../nbs/14_teacher.ipynb #6d7331e6
 from __future__ import annotations
-import itertools, json, time
+import dataclasses, itertools, json, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -15,15 +15,15 @@ from ..core.base import LWAError, cache_dir, atomic_path, config_hash, hypothese
 from ..data.load import load_dataset
 from ..data.dataset import TIE_BREAKS
 from .recommender import RecConfig
-from .training import TrainConfig, train_recommender, split_signature, recommender_key
+from .training import TrainConfig, train_recommender, split_signature, recommender_key, eval_subset
 from .baselines import fit_baseline
 from ..stats.metrics import evaluate
 from ..stats.tests import paired_bootstrap
 
 # %% auto #0
 __all__ = ['BUDGET_KEYS', 'NO_VERDICT', 'CONVERGENCE_RULE', 'TeacherSpec', 'teacher_profiles_path', 'load_teacher_spec',
-           'sasrec_configs', 'tune_baselines', 'item_factors', 'teacher_gate', 'convergence', 'record_convergence',
-           'grid_edges', 'TeacherStage', 'teacher_stage', 'plot_teacher', 'plot_convergence']
+           'sasrec_configs', 'tuning_split', 'tune_baselines', 'item_factors', 'teacher_gate', 'convergence',
+           'record_convergence', 'grid_edges', 'TeacherStage', 'teacher_stage', 'plot_teacher', 'plot_convergence']
 
 # %% ../../nbs/14_teacher.ipynb #b8aa8119
 @dataclass
@@ -37,6 +37,7 @@ class TeacherSpec:
     train:TrainConfig = field(default_factory=TrainConfig) # its training
     baselines:dict = field(default_factory=dict) # name -> {param: [values]}; sasrec: {model: {}, train: {}, grid: {}}
     gate:dict = field(default_factory=dict) # metric, baselines, n_boot, alpha
+    tune_users:float = 0.0 # fraction of validation users every choice is made on; the gate reads the rest (0: all)
 
     def __post_init__(self):
         if self.tie_break not in TIE_BREAKS:
@@ -45,6 +46,8 @@ class TeacherSpec:
             raise LWAError(f"teacher {self.name!r}: tie_seeds must be a non-empty list of integers, "
                            f"got {self.tie_seeds!r}")
         if isinstance(self.model, dict): self.model = RecConfig.from_dict(self.model)
+        if isinstance(self.tune_users, bool) or not (isinstance(self.tune_users, (int, float)) and 0 <= self.tune_users < 1):
+            raise LWAError(f"teacher {self.name!r}: tune_users={self.tune_users!r} must be a fraction in [0, 1)")
         if isinstance(self.train, dict): self.train = TrainConfig.from_dict(self.train)
         unknown = sorted(set(self.baselines) - {'als', 'itemknn', 'sasrec'})
         if unknown: raise LWAError(f"teacher {self.name!r}: unknown baseline(s) {unknown}; use als, itemknn, sasrec")
@@ -58,7 +61,8 @@ class TeacherSpec:
 
     def to_dict(self)->dict:
         return dict(name=self.name, dataset=self.dataset, tie_break=self.tie_break, tie_seeds=list(self.tie_seeds),
-                    model=self.model.to_dict(), train=self.train.to_dict(), baselines=self.baselines, gate=self.gate)
+                    model=self.model.to_dict(), train=self.train.to_dict(), baselines=self.baselines, gate=self.gate,
+                    tune_users=self.tune_users)
 
 # %% ../../nbs/14_teacher.ipynb #09987d13
 def teacher_profiles_path(path:str|Path|None=None, # explicit teacher.yaml
@@ -106,6 +110,9 @@ def sasrec_configs(spec:TeacherSpec, # the teacher spec
         raise LWAError(f"sasrec baseline: unknown key(s) {unknown}")
     base_m = dict(backbone='sasrec', max_len=spec.model.max_len, seed=spec.model.seed, **(s.get('model') or {}))
     base_t = dict(spec.train.to_dict(), mixed_precision='no', lr_backbone=spec.train.lr, **(s.get('train') or {}))
+    if spec.tune_users and base_t['seed'] != spec.train.seed:
+        raise LWAError(f"sasrec baseline: train seed {base_t['seed']} differs from the teacher's {spec.train.seed}: "
+                       "with tune_users both stop early on the same validation users")
     out = []
     for pt in _grid(s.get('grid') or {'lr': [base_t['lr']]}):
         m, t = dict(base_m), dict(base_t)
@@ -113,16 +120,33 @@ def sasrec_configs(spec:TeacherSpec, # the teacher spec
             if k in RecConfig.__dataclass_fields__: m[k] = v
             elif k in TrainConfig.__dataclass_fields__: t[k] = v
             else: raise LWAError(f"sasrec grid: {k!r} is neither a RecConfig nor a TrainConfig field")
+        if spec.tune_users and 'seed' in pt: raise LWAError("sasrec grid: with tune_users the seed cannot vary")
         out.append((RecConfig.from_dict(m), TrainConfig.from_dict(t), pt))
     return out
+
+def tuning_split(spec:TeacherSpec, # the teacher spec (`tune_users`: the fraction of validation users that choose)
+                 split, # `data.dataset.LOOSplit`
+                )->tuple[TeacherSpec, object, np.ndarray]:
+    """(spec whose training stops early on the tuning users, their `EvalData`, the ids of the gate's users).
+    With `tune_users` 0, every validation user does both, as before."""
+    V = split.eval_data('valid')
+    if not spec.tune_users: return spec, V, np.asarray(V.users)
+    n = int(round(spec.tune_users * len(V.users)))
+    if not 0 < n < len(V.users):
+        raise LWAError(f"teacher {spec.name!r}: tune_users={spec.tune_users} of {len(V.users)} validation users "
+                       f"leaves {n} to tune on and {len(V.users) - n} to gate on; both need at least one")
+    tune = eval_subset(V, n, spec.train.seed)   # the subset `fit` stops early on with eval_users=n
+    sp = dataclasses.replace(spec, train=dataclasses.replace(spec.train, eval_users=n))
+    return sp, tune, np.setdiff1d(np.asarray(V.users), np.asarray(tune.users))
 
 # %% ../../nbs/14_teacher.ipynb #49e4faa3
 def tune_baselines(spec:TeacherSpec, # grids and gate metric
                    split, # `data.dataset.LOOSplit`
                    progress:bool=True, # progress bars of SASRec training
+                   valid=None, # `EvalData` of the users the grid points are chosen on (default: all validation users)
                   )->dict:
     "name -> dict(model, params, grid, budget; SASRec: record) of popularity, ALS [Hu2008], item-kNN, SASRec."
-    metric, V = spec.gate['metric'], split.eval_data('valid')
+    metric, V = spec.gate['metric'], valid if valid is not None else split.eval_data('valid')
     out = {'popularity': dict(model=fit_baseline('popularity', split), params={}, grid=None, budget={})}
     for name in ('als', 'itemknn'):
         if name not in spec.baselines: continue
@@ -176,6 +200,7 @@ def teacher_gate(per_user:pd.DataFrame, # per-user validation metrics: columns m
                  alpha:float=0.05, # 1 - confidence level
                  seed:int=0, # seed of the resamples
                  conventional=(), # conventional sequence models compared beside the gate, not deciding it ('sasrec')
+                 users:str='validation users', # who `per_user` holds, for the rule's text
                 )->dict:
     "Whether the teacher beats every baseline (paired user-bootstrap CIs [Efron1993] above 0), and `conventional`."
     missing = [m for m in (teacher, *baselines, *conventional) if m not in set(per_user['model'])]
@@ -188,11 +213,11 @@ def teacher_gate(per_user:pd.DataFrame, # per-user validation metrics: columns m
     return dict(passed=bool((table['ci_low'] > 0).all()), metric=metric, alpha=alpha, n_boot=n_boot,
                 n_users=int(table['n'].iloc[0]), table=table,
                 rule=f"the teacher passes if the {level} paired user-bootstrap CI of its {metric} minus "
-                     f"each of {', '.join(baselines)}'s lies above zero (validation users)",
+                     f"each of {', '.join(baselines)}'s lies above zero ({users})",
                 conventional=conv, beats_conventional=bool((conv['ci_low'] > 0).all()) if conv is not None else None,
                 conventional_rule=f"the teacher beats a conventional model if the {level} paired user-bootstrap CI of "
                                   f"its {metric} minus {', '.join(conventional) or 'none'}'s lies above zero "
-                                  "(validation users); reported beside the gate, it does not decide it")
+                                  f"({users}); reported beside the gate, it does not decide it", users=users)
 
 NO_VERDICT = 'no verdict (teacher not better than baselines)'
 
@@ -255,7 +280,7 @@ class TeacherStage:
     teacher:object # the studied teacher (`SeqRecommender`, eval mode)
     records:dict # tie seed -> the teacher's training record (key, budget, history)
     tuned:dict # tie seed -> `tune_baselines` result (models dropped for seeds other than the first)
-    valid:pd.DataFrame # per-user validation metrics: tie_seed, model, user, metrics
+    valid:pd.DataFrame # per-user validation metrics: tie_seed, model, user, part ('tune', 'gate' or 'all'), metrics
     test:pd.DataFrame # per-user test metrics: tie_seed, model, protocol, user, metrics
     gates:dict # tie seed -> `teacher_gate`
     seconds:float # wall time of this call
@@ -294,7 +319,7 @@ class TeacherStage:
         "Per tie seed and trained model, `record_convergence`: epochs run, best epoch, steps, noise, converged."
         rows = []
         for s in self.spec.tie_seeds:
-            v = self.valid[self.valid.tie_seed == s]
+            v = self.valid[(self.valid.tie_seed == s) & (self.valid.part != 'gate')]   # the users it stopped on
             for name, rec in self.trained(s).items():
                 per_user = v.loc[v.model == name, rec['train']['eval_metric']]
                 rows.append(dict(tie_seed=s, model=name, **record_convergence(rec, per_user)))
@@ -391,10 +416,11 @@ def teacher_stage(spec:TeacherSpec|str, # a spec, or a profile name in teacher.y
     if isinstance(spec, str): spec = load_teacher_spec(spec, profiles_path)
     ds = load_dataset(spec.dataset, data_dir or None)
     records, tuned, valid, test, gates = {}, {}, [], [], {}
-    studied = None
+    studied, spec0 = None, spec
     for i, s in enumerate(spec.tie_seeds):
-        split = ds.leave_one_out(spec.tie_break, s)
-        tb = tune_baselines(spec, split, progress)
+        split = ds.leave_one_out(spec0.tie_break, s)
+        spec, tune, gate_users = tuning_split(spec0, split)
+        tb = tune_baselines(spec, split, progress, valid=tune)
         fac = item_factors(tb, spec.model.item_init) if spec.model.item_init != 'random' else None
         if i == 0 and expect_key:
             key = recommender_key(spec.model, spec.train, split_signature(split), fac)
@@ -409,10 +435,14 @@ def teacher_stage(spec:TeacherSpec|str, # a spec, or a profile name in teacher.y
         models |= {n: (t['model'], dict(t['params'], key=t.get('key'), **getattr(t['model'], 'scoring', {})))
                    for n, t in tb.items()}
         v, te = _evaluations(info['key'], models, split)
-        valid.append(v.assign(tie_seed=s)); test.append(te.assign(tie_seed=s))
-        g = spec.gate
-        gates[s] = teacher_gate(v, 'teacher', tuple(g['baselines']), g['metric'], g['n_boot'], g['alpha'], seed=s,
-                                conventional=('sasrec',) if 'sasrec' in tb else ())
+        part = np.where(v.user.isin(tune.users), 'tune', 'gate') if spec.tune_users else 'all'
+        v = v.assign(part=part, tie_seed=s)
+        valid.append(v); test.append(te.assign(tie_seed=s))
+        g, n = spec.gate, len(gate_users)
+        users = (f"the {n} validation users held out from every choice; the other {len(tune.users)} chose each "
+                 "grid point and each early stop" if spec.tune_users else "validation users")
+        gates[s] = teacher_gate(v[v.part != 'tune'], 'teacher', tuple(g['baselines']), g['metric'], g['n_boot'],
+                                g['alpha'], seed=s, conventional=('sasrec',) if 'sasrec' in tb else (), users=users)
         if i == 0: studied = (split, rec)
         else:
             for t in tb.values(): t.pop('model', None); t.pop('recommender', None)
