@@ -96,7 +96,8 @@ def teacher_checks(stage:TeacherStage, # the stage
     g, parts = stage.gate, []
     if g.get('conventional') is not None:
         conv = g['conventional'][['baseline_model', 'teacher', 'baseline', 'mean_diff', 'ci_low', 'ci_high', 'p_boot']]
-        parts += [f"**Teacher minus tuned SASRec** ({g.get('users', 'validation users')}, {g['metric']}; first tie seed): "
+        users = g.get('users', 'validation users')
+        parts += [f"**Teacher minus tuned SASRec** ({users}, {g['metric']}; first tie seed): "
                   f"{g['conventional_rule']}. Beats SASRec: **{g['beats_conventional']}**.", markdown_table(conv)]
     cv = stage.convergence()
     cols = ['tie_seed', 'model', 'epochs_run', 'best_epoch', 'optimiser_steps', 'best_score', 'last_score', 'noise',

@@ -46,7 +46,8 @@ class TeacherSpec:
             raise LWAError(f"teacher {self.name!r}: tie_seeds must be a non-empty list of integers, "
                            f"got {self.tie_seeds!r}")
         if isinstance(self.model, dict): self.model = RecConfig.from_dict(self.model)
-        if isinstance(self.tune_users, bool) or not (isinstance(self.tune_users, (int, float)) and 0 <= self.tune_users < 1):
+        t = self.tune_users
+        if isinstance(t, bool) or not (isinstance(t, (int, float)) and 0 <= t < 1):
             raise LWAError(f"teacher {self.name!r}: tune_users={self.tune_users!r} must be a fraction in [0, 1)")
         if isinstance(self.train, dict): self.train = TrainConfig.from_dict(self.train)
         unknown = sorted(set(self.baselines) - {'als', 'itemknn', 'sasrec'})
