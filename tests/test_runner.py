@@ -156,6 +156,8 @@ def test_provenance_is_recorded(h9, tmp_path, data_dir):
     assert prov['git'] == dict(commit=head, dirty=False, changed=[])
     md5 = {Path(k).name: v for k, v in prov['data_files'].items()}
     assert md5 == {'u.data': '6e47046882bad158b0efbb84cd5cb987', 'u.item': 'c9e7f390115d79079537301d5204f3f7'}
+    (entry, sha), = prov['cache_entries'].items()   # the parsed data set it read from the cache, with its digest
+    assert entry.startswith('data/parsed/ml-100k-') and entry.endswith('.npz') and len(sha) == 64, entry
     assert prov['library_version'] and '## Provenance (added by lwa run)' in (out/'report.md').read_text()
     (h9/'profiles'/'H9.yaml').write_text((h9/'profiles'/'H9.yaml').read_text() + '# edited\n')
     assert lwa('run', 'H9', '--profile', 'smoke', '--no-progress').returncode == 0
