@@ -252,7 +252,7 @@ def _cached(name:str, # data set name
             build, # () -> SeqDataset, called on a cache miss
             md5s:dict|None=None, # md5 of files, if already computed
            )->SeqDataset:
-    "Load `name` from the parsed-data cache if its digest holds, or build and store it; source files go to the data log."
+    "Load `name` from the parsed-data cache if its digest holds, else build and store it; files go to the data log."
     md5s = md5s or {str(f): file_md5(f) for f in files}
     for f in files: log_data_file(f, md5s[str(f)])
     key = config_hash(dict(name=name, md5=sorted(md5s.values()), verify=verify, parser=PARSER_VERSION, seed=ID_SEED),

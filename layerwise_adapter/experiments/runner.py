@@ -476,7 +476,7 @@ def run_hypothesis(name:str, # 'H1', 'H2', ...
     (work/'status.json').write_text(json.dumps(status, indent=2))
     with open(work/'report.md', 'a') as f:
         f.write(f"\n## Provenance (added by lwa run)\n\n```json\n{json.dumps(prov, indent=2)}\n```\n")
-    try: out = check_out_dir(out, protect=[nb.parent], profile=profile, name=name)   # again: it may have changed meanwhile
+    try: out = check_out_dir(out, protect=[nb.parent], profile=profile, name=name)   # again: it may have changed
     except LWAError as e:
         kept = out.parent/f'.{out.name}.lwa-report-{os.getpid()}'; os.replace(work, kept)
         raise LWAError(f"{e}. The new report is in {kept}") from None
