@@ -159,6 +159,10 @@ def test_provenance_is_recorded(h9, tmp_path, data_dir):
     (entry, sha), = prov['cache_entries'].items()   # the parsed data set it read from the cache, with its digest
     assert entry.startswith('data/parsed/ml-100k-') and entry.endswith('.npz') and len(sha) == 64, entry
     assert prov['library_version'] and '## Provenance (added by lwa run)' in (out/'report.md').read_text()
+    mask = os.umask(0); os.umask(mask)   # every file of the reports, the index README.md included, has one mode
+    modes = {str(f.relative_to(repo)): oct(f.stat().st_mode & 0o777) for f in (repo/'reports'/'smoke').rglob('*')
+             if f.is_file()}
+    assert 'reports/smoke/README.md' in modes and set(modes.values()) == {oct(0o666 & ~mask)}, modes
     (h9/'profiles'/'H9.yaml').write_text((h9/'profiles'/'H9.yaml').read_text() + '# edited\n')
     assert lwa('run', 'H9', '--profile', 'smoke', '--no-progress').returncode == 0
     prov = json.loads((out/'status.json').read_text())['provenance']

@@ -81,7 +81,7 @@ def data_dir(path:str|Path|None=None, # explicit folder of local data copies
 @contextlib.contextmanager
 def atomic_path(target:str|Path, # final path
                ):
-    "Yield a temporary path next to `target`; move it onto `target` only if the block succeeds."
+    "Yield a temporary path next to `target`; move it onto `target` only if the block succeeds (umask mode, not 0600)."
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f'.{target.name}.', suffix='.part')
@@ -89,6 +89,9 @@ def atomic_path(target:str|Path, # final path
     tmp = Path(tmp)
     try:
         yield tmp
+        if tmp.is_file():
+            mask = os.umask(0); os.umask(mask)
+            tmp.chmod(0o666 & ~mask)   # as open() would make it: a report file like any other
         os.replace(tmp, target)
     finally:
         if tmp.exists(): tmp.unlink()
