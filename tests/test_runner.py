@@ -239,3 +239,14 @@ def test_report_refusals_before_running(tmp_path):
     r = lwa('run', 'H1', '--out', 'reports/H2', '--no-progress', cwd=repo, timeout=120)
     assert r.returncode == 2 and 'holds a report of H2' in r.stderr, r.stderr
     assert tracked() == ''
+
+def test_the_kernel_reads_the_profiles_that_were_checked(h9, tmp_path, monkeypatch):
+    "A report folder inside another checkout: the notebook still finds the hypotheses (and profiles) lwa checked."
+    repo = h9.parent.parent
+    decoy = tmp_path/'decoy'/'nbs'/'hypotheses'; decoy.mkdir(parents=True)
+    (decoy/'H9_demo.ipynb').write_text((h9/'H9_demo.ipynb').read_text())
+    monkeypatch.delenv('LAYERWISE_ADAPTER_HYPOTHESES')
+    out = tmp_path/'decoy'/'reports'/'H9'
+    r = lwa('run', 'H9', '--profile', 'smoke', '--no-progress', '--out', str(out), cwd=repo)
+    assert r.returncode == 0, r.stderr
+    assert 'hypotheses=./nbs/hypotheses\n' in (out/'report.md').read_text(), (out/'report.md').read_text()

@@ -467,7 +467,8 @@ def run_hypothesis(name:str, # 'H1', 'H2', ...
     prov, work = provenance(nb.parent), _work_dir(out)
     params['out_dir'], log = str(work), work/'.data-log.jsonl'
     t0 = time.time()
-    with temp_env(**{DATA_LOG_ENV: log}): err = execute(nb, work, params, name, profile, progress)
+    with temp_env(**{DATA_LOG_ENV: log, 'LAYERWISE_ADAPTER_HYPOTHESES': nb.parent}):   # the profiles just checked
+        err = execute(nb, work, params, name, profile, progress)
     prov['data_files'], prov['cache_entries'] = read_data_log(log), read_cache_log(log)
     log.unlink(missing_ok=True)
     status = dict(hypothesis=name, profile=profile, ok=err is None, seconds=round(time.time() - t0, 1),
