@@ -240,7 +240,7 @@ def check_entry(path:str|Path, # a cache entry about to be used
         try: return record_digest(path, key, sha)
         except OSError: log_cache_entry(path, sha); return sha   # a read-only cache: used, not recorded
     if not isinstance(rec, dict) or rec.get('sha256') != sha:
-        got = rec.get('sha256') if isinstance(rec, dict) else rec
+        got = str(rec.get('sha256') if isinstance(rec, dict) else rec)[:12]
         raise CacheEntryChanged(f"{path.name} changed since it was written (sha256 {sha[:12]}, recorded {got})")
     if rec.get('key') != key:
         raise CacheEntryChanged(f"{path.name} was built from key {rec.get('key')!r}, not {key!r}")
