@@ -229,7 +229,7 @@ class SeqRecommender(nn.Module):
 
     def pad(self, histories:list, # item-id arrays, chronological
            )->tuple[torch.Tensor, torch.Tensor]:
-        "Right-padded [B, T] ids of the last `max_len` items and the [B, T] mask; LWAError for an id outside the catalogue."
+        "Right-padded [B, T] ids of the last `max_len` items and the [B, T] mask; ids outside the catalogue refused."
         _check_item_ids(histories, self.n_items)
         T = max(1, min(self.cfg.max_len, max((len(h) for h in histories), default=1)))
         ids, mask = torch.zeros(len(histories), T, dtype=torch.long), torch.zeros(len(histories), T, dtype=torch.long)
