@@ -4,7 +4,7 @@ Every case runs `python -m layerwise_adapter.experiments.cli run ...` in a subpr
 without touching any report; each is timed `--repeat` times after one warm-up call, and the median and the slowest
 are printed. Run it from the repository root: `python benchmarks/refusal_speed.py`.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,14 +31,17 @@ def cases(tmp:Path)->dict:
     }
 
 
-def time_refusal(args:list, env:dict, says:str)->float:
-    "Seconds one refused `lwa run` takes; AssertionError unless it exits 2 with `says` in its message."
+def time_refusal(args:list, env:dict, says:str)->tuple[float, float]:
+    """(wall, CPU) seconds one refused `lwa run` takes; AssertionError unless it exits 2 with `says` in its message.
+    The CPU time (user + system of the child) does not grow when other jobs share the cores; the wall time does."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, '-m', 'layerwise_adapter.experiments.cli', 'run', *args, '--no-progress'],
                        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env}, timeout=120)
     secs = time.perf_counter() - t0
+    ru2 = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert r.returncode == 2 and says in r.stderr, (args, r.returncode, r.stderr[-800:])
-    return secs
+    return secs, ru2.ru_utime - ru.ru_utime + ru2.ru_stime - ru.ru_stime
 
 
 def main():
@@ -46,11 +49,13 @@ def main():
     ap.add_argument('--repeat', type=int, default=5, help='timed calls per case (after one warm-up)')
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix='lwa-refusals-') as d:
-        print(f"{'refusal':40s} {'median s':>9s} {'max s':>7s}")
+        print(f"{'refusal':40s} {'wall median s':>13s} {'wall max s':>10s} {'CPU median s':>12s}")
         for name, (args, env, says) in cases(Path(d)).items():
             time_refusal(args, env, says)   # warm-up: files in the page cache, bytecode compiled
             t = [time_refusal(args, env, says) for _ in range(a.repeat)]
-            print(f"{name:40s} {statistics.median(t):9.2f} {max(t):7.2f}", flush=True)
+            wall, cpu = [w for w, _ in t], [c for _, c in t]
+            print(f"{name:40s} {statistics.median(wall):13.2f} {max(wall):10.2f} {statistics.median(cpu):12.2f}",
+                  flush=True)
         print(f"(load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
 
 
