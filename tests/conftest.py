@@ -61,8 +61,9 @@ assert not fail, 'asked to fail'
 if data_dir:
     from layerwise_adapter.data.load import load_dataset
     load_dataset('ml-100k', data_dir)
-Path(out_dir, 'report.md').write_text(
-    f'# H9 ({profile} profile): a demo?\\n\\nVerdict: supported\\n\\nn={n}\\nprefix={sys.prefix}\\n')"""
+from layerwise_adapter.core.base import hypotheses_dir
+Path(out_dir, 'report.md').write_text(f'# H9 ({profile} profile): a demo?\\n\\nVerdict: supported\\n\\nn={n}\\n'
+                                      f'prefix={sys.prefix}\\nhypotheses={hypotheses_dir()}\\n')"""
 
 H9_PROFILES = """constraints:
   n: {min: 1}

@@ -36,3 +36,22 @@ def test_bad_parameter_value_and_profile(tmp_path):
     assert r.returncode == 2 and "profile 'huge'" in r.stderr
 
 if __name__ == '__main__': sys.exit(lwa(*sys.argv[1:]).returncode)
+
+def test_params_shows_every_parameter_with_its_source():
+    "`lwa params H3`: every parameter a run would use (config defaults too), each with where its value came from."
+    from layerwise_adapter.experiments.params import available_hypotheses, declared_parameters
+    r = lwa('params', 'H3', '--profile', 'smoke', '-p', 'seed=3')
+    assert r.returncode == 0, r.stderr
+    p = json.loads(r.stdout)
+    assert set(p) == set(declared_parameters(available_hypotheses()['H3']))
+    assert p['seed'] == {'value': 3, 'from': 'command line'}
+    assert p['teacher'] == {'value': 'smoke', 'from': 'H3.yaml:smoke'}
+    assert p['alpha']['from'] == 'overall.yaml' and p['teacher_key'] == {'value': '', 'from': 'H3Config default'}
+    assert {v['from'] for v in p.values()} >= {'command line', 'H3.yaml:smoke', 'overall.yaml', 'H3Config default'}
+
+def test_missing_rating_column_names_the_columns(tmp_path):
+    "Your own file without the rating column it names: the column and the file's columns, no KeyError."
+    f = tmp_path/'inter.csv'; f.write_text('user,item,timestamp\nu1,i1,1\nu1,i2,2\nu1,i3,3\n')
+    r = lwa('data', 'stats', str(f), '--rating-col', 'stars')
+    assert r.returncode == 2 and "no column 'stars' (rating)" in r.stderr and "'timestamp'" in r.stderr, r.stderr
+    assert 'Traceback' not in r.stderr

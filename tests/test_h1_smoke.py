@@ -1,5 +1,5 @@
 "The H1 smoke profile through papermill writes a complete report with a computed verdict, in its own place."
-import json, subprocess
+import json, shutil, subprocess
 from layerwise_adapter.experiments.runner import report_verdict
 from conftest import lwa, repo_copy, run_hypothesis
 
@@ -46,7 +46,11 @@ def test_failed_run_replaces_old_report(tmp_path, data_dir):
     "A run that names another teacher than the profile's stops with that error, and its report says it failed."
     out = tmp_path/'H1'; out.mkdir(); (out/'report.md').write_text('Verdict: supported\n')
     (out/'status.json').write_text(json.dumps(dict(hypothesis='H1', profile='smoke', ok=True)))   # as lwa writes it
-    r, _ = run_hypothesis('H1', out, data_dir, '-p', 'teacher_key=0123456789ab')
+    from layerwise_adapter.core.base import cache_dir
+    other = cache_dir('recommenders', '0123456789ab')   # a model of another key in the cache: the run starts and stops
+    (other/'model.safetensors').write_bytes(b'x'); (other/'record.json').write_text('{}')
+    try: r, _ = run_hypothesis('H1', out, data_dir, '-p', 'teacher_key=0123456789ab')
+    finally: shutil.rmtree(other)   # not left in the cache, where it would name a model that is none
     assert r.returncode == 1
     assert 'lwa: H1 failed: In [' in r.stderr and 'names 0123456789ab' in r.stderr
     txt = (out/'report.md').read_text()

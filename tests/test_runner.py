@@ -156,7 +156,13 @@ def test_provenance_is_recorded(h9, tmp_path, data_dir):
     assert prov['git'] == dict(commit=head, dirty=False, changed=[])
     md5 = {Path(k).name: v for k, v in prov['data_files'].items()}
     assert md5 == {'u.data': '6e47046882bad158b0efbb84cd5cb987', 'u.item': 'c9e7f390115d79079537301d5204f3f7'}
+    (entry, sha), = prov['cache_entries'].items()   # the parsed data set it read from the cache, with its digest
+    assert entry.startswith('data/parsed/ml-100k-') and entry.endswith('.npz') and len(sha) == 64, entry
     assert prov['library_version'] and '## Provenance (added by lwa run)' in (out/'report.md').read_text()
+    mask = os.umask(0); os.umask(mask)   # every file of the reports, the index README.md included, has one mode
+    modes = {str(f.relative_to(repo)): oct(f.stat().st_mode & 0o777) for f in (repo/'reports'/'smoke').rglob('*')
+             if f.is_file()}
+    assert 'reports/smoke/README.md' in modes and set(modes.values()) == {oct(0o666 & ~mask)}, modes
     (h9/'profiles'/'H9.yaml').write_text((h9/'profiles'/'H9.yaml').read_text() + '# edited\n')
     assert lwa('run', 'H9', '--profile', 'smoke', '--no-progress').returncode == 0
     prov = json.loads((out/'status.json').read_text())['provenance']
@@ -173,6 +179,9 @@ def test_provenance_is_recorded(h9, tmp_path, data_dir):
     ('H2', 'teacher_key=abc', "teacher_key='abc' (command line) must be a match of"),
     ('H2', 'budgets=2.0', "budgets='2.0' (command line) has item '2.0', but each item must be > 0 and < 1"),
     ('H2', 'methods=fisher,random', "has item 'fisher', but each item must be one of fisher_empirical"),
+    ('H2', 'budgets=0.25,,0.5', "budgets='0.25,,0.5' (command line) has an empty item"),
+    ('H2', 'budgets=0.5,0.5', "budgets='0.5,0.5' (command line) repeats item '0.5'"),
+    ('H1', 'teacher_key=0123456789ab', "teacher_key='0123456789ab': the cache"),
     ('H1', 'out_dir=/tmp/x', 'out_dir is set by lwa run')])
 def test_bad_values_are_refused_before_running(tmp_path, hyp, param, says):
     out = tmp_path/hyp; out.mkdir(); (out/'report.md').write_text('Verdict: supported\n')
@@ -208,6 +217,36 @@ def test_broken_teacher_profiles_are_refused_before_running(tmp_path):
     out = tmp_path/'H1'; out.mkdir(); (out/'report.md').write_text('Verdict: supported\n')
     (out/'status.json').write_text(json.dumps(dict(hypothesis='H1', profile='smoke', ok=True)))
     r = lwa('run', 'H1', '--profile', 'smoke', '--out', str(out), '--no-progress', cwd=repo)
-    assert r.returncode == 2 and 'teacher.yaml: not valid YAML' in r.stderr and 'line' in r.stderr, r.stderr
+    assert r.returncode == 2 and 'teacher.yaml, line 9, column 3: not valid YAML' in r.stderr, r.stderr
     assert (out/'report.md').read_text() == 'Verdict: supported\n' and sorted(p.name for p in out.iterdir()) == [
         'report.md', 'status.json']
+
+def test_report_refusals_before_running(tmp_path):
+    "An unsafe cache folder, a committed report whose status.json was edited, another hypothesis's report: exit 2."
+    repo = repo_copy(tmp_path/'repo')
+    def tracked():
+        return subprocess.run(['git', '-C', str(repo), 'status', '--porcelain', '--untracked-files=all'],
+                              capture_output=True, text=True, check=True).stdout
+    cache = tmp_path/'open-cache'; cache.mkdir(); cache.chmod(0o777)
+    r = lwa('run', 'H1', '--profile', 'smoke', '--no-progress', cwd=repo, env={'LAYERWISE_ADAPTER_CACHE': str(cache)},
+            timeout=120)
+    assert r.returncode == 2 and 'can be written by other users (mode 777)' in r.stderr, r.stderr
+    st = repo/'reports'/'H1'/'status.json'
+    st.write_text(st.read_text().replace('"profile": "quick"', '"profile": "smoke"'))
+    r = lwa('run', 'H1', '--profile', 'smoke', '--out', 'reports/H1', '--no-progress', cwd=repo, timeout=120)
+    assert r.returncode == 2 and 'holds a report the repository commits' in r.stderr, r.stderr
+    subprocess.run(['git', '-C', str(repo), 'checkout', '--', '.'], check=True)
+    r = lwa('run', 'H1', '--out', 'reports/H2', '--no-progress', cwd=repo, timeout=120)
+    assert r.returncode == 2 and 'holds a report of H2' in r.stderr, r.stderr
+    assert tracked() == ''
+
+def test_the_kernel_reads_the_profiles_that_were_checked(h9, tmp_path, monkeypatch):
+    "A report folder inside another checkout: the notebook still finds the hypotheses (and profiles) lwa checked."
+    repo = h9.parent.parent
+    decoy = tmp_path/'decoy'/'nbs'/'hypotheses'; decoy.mkdir(parents=True)
+    (decoy/'H9_demo.ipynb').write_text((h9/'H9_demo.ipynb').read_text())
+    monkeypatch.delenv('LAYERWISE_ADAPTER_HYPOTHESES')
+    out = tmp_path/'decoy'/'reports'/'H9'
+    r = lwa('run', 'H9', '--profile', 'smoke', '--no-progress', '--out', str(out), cwd=repo)
+    assert r.returncode == 0, r.stderr
+    assert 'hypotheses=./nbs/hypotheses\n' in (out/'report.md').read_text(), (out/'report.md').read_text()

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['DATA_LOG_ENV', 'LWAError', 'temp_env', 'cache_dir', 'temp_cache', 'data_dir', 'atomic_path', 'config_hash',
-           'seed_everything', 'file_md5', 'env_info', 'log_data_file', 'read_data_log', 'git_state', 'provenance',
-           'hypotheses_dir', 'relative_depth', 'depth_band']
+__all__ = ['DATA_LOG_ENV', 'DIGEST_SUFFIX', 'LWAError', 'temp_env', 'cache_dir', 'temp_cache', 'data_dir', 'atomic_path',
+           'config_hash', 'seed_everything', 'file_md5', 'env_info', 'log_data_file', 'read_data_log', 'file_sha256',
+           'digest_path', 'log_cache_entry', 'read_cache_log', 'record_digest', 'CacheEntryChanged', 'check_entry',
+           'set_aside', 'cached_table', 'git_state', 'provenance', 'hypotheses_dir', 'relative_depth', 'depth_band']
 
 # %% ../../nbs/00_core.ipynb #5117e3b2
 class LWAError(Exception):
@@ -80,7 +81,7 @@ def data_dir(path:str|Path|None=None, # explicit folder of local data copies
 @contextlib.contextmanager
 def atomic_path(target:str|Path, # final path
                ):
-    "Yield a temporary path next to `target`; move it onto `target` only if the block succeeds."
+    "Yield a temporary path next to `target`; move it onto `target` only if the block succeeds (umask mode, not 0600)."
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f'.{target.name}.', suffix='.part')
@@ -88,6 +89,9 @@ def atomic_path(target:str|Path, # final path
     tmp = Path(tmp)
     try:
         yield tmp
+        if tmp.is_file():
+            mask = os.umask(0); os.umask(mask)
+            tmp.chmod(0o666 & ~mask)   # as open() would make it: a report file like any other
         os.replace(tmp, target)
     finally:
         if tmp.exists(): tmp.unlink()
@@ -155,10 +159,127 @@ def read_data_log(log:str|Path, # a log written by `log_data_file`
     except FileNotFoundError: return {}
     out = {}
     for line in lines:
-        try: d = json.loads(line); out[str(d['path'])] = str(d['md5'])
+        try:
+            d = json.loads(line)
+            if 'cache' not in d: out[str(d['path'])] = str(d['md5'])   # cache entries: `read_cache_log`
         except (ValueError, KeyError, TypeError):
             raise LWAError(f"{log}: not a data log written by log_data_file (line {line[:80]!r})") from None
     return dict(sorted(out.items()))
+
+# %% ../../nbs/00_core.ipynb #2586d056
+def file_sha256(path:str|Path, # file to hash
+               )->str:
+    "sha256 hex digest of a file, read in chunks."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1<<20), b''): h.update(chunk)
+    return h.hexdigest()
+
+# %% ../../nbs/00_core.ipynb #7c9cbcad
+DIGEST_SUFFIX = '.sha256.json'   # the sidecar of a cache entry: <file>.sha256.json
+
+def digest_path(path:str|Path, # a cache entry
+               )->Path:
+    "The sidecar that records the digest of the cache entry `path`."
+    path = Path(path)
+    return path.with_name(path.name + DIGEST_SUFFIX)
+
+# %% ../../nbs/00_core.ipynb #9f3ddf9a
+def log_cache_entry(path:str|Path, # a cache entry that was read or written
+                    sha256:str, # its digest
+                   ):
+    "Append (the entry's path inside the cache, sha256) to the run's log `$LAYERWISE_ADAPTER_DATA_LOG`, if set."
+    log = os.environ.get(DATA_LOG_ENV)
+    if not log: return
+    p = Path(path).resolve()
+    root = Path(os.environ.get('LAYERWISE_ADAPTER_CACHE', Path.home()/'.cache'/'layerwise_adapter')).expanduser()
+    with contextlib.suppress(ValueError): p = p.relative_to(root.resolve())
+    with open(log, 'a', encoding='utf-8') as f: f.write(json.dumps(dict(cache=p.as_posix(), sha256=sha256)) + '\n')
+
+# %% ../../nbs/00_core.ipynb #4a94dfbe
+def read_cache_log(log:str|Path, # a log written by `log_cache_entry` (and `log_data_file`)
+                  )->dict[str, str]:
+    "Path inside the cache -> sha256 of every cache entry in the log, sorted by path (empty if there is no log)."
+    try: lines = Path(log).read_text(encoding='utf-8').splitlines()
+    except FileNotFoundError: return {}
+    out = {}
+    for line in lines:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            d = json.loads(line)
+            if 'cache' in d: out[str(d['cache'])] = str(d['sha256'])
+    return dict(sorted(out.items()))
+
+# %% ../../nbs/00_core.ipynb #3a80f820
+def record_digest(path:str|Path, # a cache entry just written
+                  key:str, # the key it was built from (e.g. the cache key in its name)
+                  sha256:str|None=None, # its digest, if already computed
+                 )->str:
+    "Write the sidecar of `path` (its sha256 and `key`) and note it in the run's log; its digest."
+    path = Path(path)
+    sha256 = sha256 or file_sha256(path)
+    with atomic_path(digest_path(path)) as p:
+        p.write_text(json.dumps(dict(sha256=sha256, key=key, file=path.name, bytes=path.stat().st_size)))
+    log_cache_entry(path, sha256)
+    return sha256
+
+# %% ../../nbs/00_core.ipynb #b90ad01d
+class CacheEntryChanged(ValueError):
+    "A cache entry whose content or key differs from what its sidecar recorded when it was written."
+
+def check_entry(path:str|Path, # a cache entry about to be used
+                key:str, # the key it must have been built from
+               )->str:
+    """Its sha256, after checking it against its sidecar (`CacheEntryChanged` on a difference); an entry without a
+    sidecar (written before digests were recorded) gets one now, from this first load."""
+    path, side = Path(path), digest_path(path)
+    sha = file_sha256(path)
+    try: rec = json.loads(side.read_text())
+    except FileNotFoundError: rec = None
+    except (OSError, ValueError) as e: raise CacheEntryChanged(f"{side.name} is unreadable ({e})") from None
+    if rec is None:
+        try: return record_digest(path, key, sha)
+        except OSError: log_cache_entry(path, sha); return sha   # a read-only cache: used, not recorded
+    if not isinstance(rec, dict) or rec.get('sha256') != sha:
+        got = str(rec.get('sha256') if isinstance(rec, dict) else rec)[:12]
+        raise CacheEntryChanged(f"{path.name} changed since it was written (sha256 {sha[:12]}, recorded {got})")
+    if rec.get('key') != key:
+        raise CacheEntryChanged(f"{path.name} was built from key {rec.get('key')!r}, not {key!r}")
+    log_cache_entry(path, sha)
+    return sha
+
+# %% ../../nbs/00_core.ipynb #296896dd
+def set_aside(path:str|Path, # a cache entry that cannot be used
+              why:BaseException|str, # the reason, for the warning
+              what:str='cache entry', # how to name it in the warning
+             )->Path:
+    "Move `path` and its sidecar to `.<name>.unusable-<time>` beside it, with a warning; the new path of the entry."
+    import time, warnings
+    path = Path(path)
+    bad = path.with_name(f'.{path.name}.unusable-{time.time_ns()}')
+    why = f"{type(why).__name__}: {why}" if isinstance(why, BaseException) else why
+    warnings.warn(f"{what} {path} is not used ({why}); moved to {bad.name} and built again")
+    with contextlib.suppress(FileNotFoundError): os.replace(path, bad)
+    with contextlib.suppress(FileNotFoundError): os.replace(digest_path(path), digest_path(bad))
+    return bad
+
+# %% ../../nbs/00_core.ipynb #7abc1295
+def cached_table(path:str|Path, # the table's cache file (.csv.gz)
+                 key:str, # the key it is built from
+                 compute, # () -> DataFrame, called when there is no usable entry
+                ):
+    "The DataFrame cached in `path` if its digest holds, else `compute()`, written with its digest."
+    import pandas as pd
+    path = Path(path)
+    if path.exists():
+        try:
+            check_entry(path, key)
+            return pd.read_csv(path)
+        except Exception as e: set_aside(path, e, 'cached table')
+    df = compute()
+    with atomic_path(path) as p:
+        df.to_csv(p, index=False, compression='gzip'); sha = file_sha256(p)
+    record_digest(path, key, sha)
+    return df
 
 # %% ../../nbs/00_core.ipynb #5117dc12
 def git_state(path:str|Path, # a file or folder inside a git checkout
@@ -180,10 +301,11 @@ def git_state(path:str|Path, # a file or folder inside a git checkout
 def provenance(repo:str|Path, # a folder inside the checkout that holds the notebooks
                data_log:str|Path|None=None, # the run's data log (`log_data_file`)
               )->dict:
-    "Library version, git commit and dirty flag of `repo`, and the md5 of every data file in `data_log`."
+    "Library version, git commit and dirty flag of `repo`; md5 of every data file and sha256 of every cache entry used."
     from layerwise_adapter import __version__
     return dict(library_version=__version__, git=git_state(repo),
-                data_files=read_data_log(data_log) if data_log else {})
+                data_files=read_data_log(data_log) if data_log else {},
+                cache_entries=read_cache_log(data_log) if data_log else {})
 
 # %% ../../nbs/00_core.ipynb #821ae3fc
 def hypotheses_dir(path:str|Path|None=None, # explicit folder; default: search from the working folder, then the package

@@ -100,6 +100,9 @@ def _check_interactions(df:pd.DataFrame, # interactions to check
                         n_items:int, # number of items
                        ):
     "Raise LWAError unless `df` has the columns and dtypes of `SeqDataset.interactions` and ids in range."
+    if missing := [c for c in COLUMNS if c not in df.columns]:
+        raise LWAError(f"interactions have no column {', '.join(map(repr, missing))}; their columns are "
+                       f"{list(df.columns)}, and {COLUMNS} are needed")
     if list(df.columns) != COLUMNS: raise LWAError(f"interactions must have columns {COLUMNS}, got {list(df.columns)}")
     want = dict(user='int64', item='int64', rating='float64', timestamp='int64')
     bad = {c: str(df[c].dtype) for c, d in want.items() if str(df[c].dtype) != d}
@@ -182,6 +185,10 @@ def build_dataset(name:str, # name of the data set
                  )->SeqDataset:
     """A `SeqDataset` from raw interactions: chronological (file order within a second), deduplicated, ids remapped
     by a seeded permutation."""
+    if missing := [c for c in COLUMNS if c not in raw.columns]:
+        hint = " (a file without ratings: give every interaction rating 1.0)" if missing == ['rating'] else ''
+        raise LWAError(f"{name}: the interactions have no column {', '.join(map(repr, missing))}{hint}; their columns "
+                       f"are {list(raw.columns)}, and {COLUMNS} are needed")
     if len(raw) == 0: raise LWAError(f"{name}: no interactions")
     users, u_idx = np.unique(raw['user'].to_numpy(), return_inverse=True)
     items, i_idx = np.unique(raw['item'].to_numpy(), return_inverse=True)

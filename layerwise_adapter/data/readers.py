@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core.base import LWAError, atomic_path, cache_dir, config_hash, file_md5, log_data_file
+from ..core.base import check_entry, record_digest, set_aside
 from .dataset import COLUMNS, ID_SEED, SeqDataset, build_dataset
 from .sources import EXPECTED_ROWS, check_sha256, amazon_files, movielens_files
 
@@ -251,19 +252,20 @@ def _cached(name:str, # data set name
             build, # () -> SeqDataset, called on a cache miss
             md5s:dict|None=None, # md5 of files, if already computed
            )->SeqDataset:
-    "Load `name` from the parsed-data cache, or build and store it; every source file is noted in the run's data log."
+    "Load `name` from the parsed-data cache if its digest holds, else build and store it; files go to the data log."
     md5s = md5s or {str(f): file_md5(f) for f in files}
     for f in files: log_data_file(f, md5s[str(f)])
     key = config_hash(dict(name=name, md5=sorted(md5s.values()), verify=verify, parser=PARSER_VERSION, seed=ID_SEED),
                       16)
     path = cache_dir('data', 'parsed')/f'{name}-{key}.npz'
     if use_cache and path.is_file():
-        try: return _load_parsed(path)
-        except Exception as e:
-            warnings.warn(f"ignoring unreadable cache {path} ({type(e).__name__}: {e}); parsing again")
+        try:
+            check_entry(path, key)   # an entry edited in place (still well formed) is not used
+            return _load_parsed(path)
+        except Exception as e: set_aside(path, e, 'cached data set')
     ds = build()
     ds.source = dict(files={str(f): md5s[str(f)] for f in files}, verify=verify)
-    if use_cache: _save_parsed(path, ds)
+    if use_cache: _save_parsed(path, ds); record_digest(path, key)
     return ds
 
 # %% ../../nbs/04_readers.ipynb #5e3091cc

@@ -80,7 +80,10 @@ def fetch(url:str, # https:// or file:// URL (http:// only with verify=False)
             with open(dest, 'wb') as f: shutil.copyfileobj(r, f, 1 << 20)
     except (urllib.error.URLError, OSError, ValueError) as e:
         why = getattr(e, 'reason', None) or e
-        raise LWAError(f"could not download {url}: {why}") from e
+        raise LWAError(f"could not download {url}: {why}. To use local copies instead, point lwa at the folder "
+                       "that holds them (layout ml-100k/u.data, amazon/<Category>/<Category>_5.json.gz): --data-dir "
+                       "DIR, or LAYERWISE_ADAPTER_DATA=DIR (data_dir=DIR in Python; scripts/env.sh sets ../shared/data "
+                       "where it exists)") from e
 
 # %% ../../nbs/03_sources.ipynb #202486e4
 def content_digests(path:str|Path, # a file

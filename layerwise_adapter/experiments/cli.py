@@ -211,9 +211,9 @@ def dry_run(names:list, # hypotheses, e.g. ['H1']
            )->int:
     "`lwa run --dry-run`: the checks a run makes before it starts, and one JSON line each of what it would use."
     from layerwise_adapter.experiments.runner import prepare_run
-    from layerwise_adapter.models.teacher import load_teacher_spec
     for n in names:
         nb, params, folder = prepare_run(n, profile, overrides, data_dir, out, None)
+        from layerwise_adapter.models.teacher import load_teacher_spec   # torch: only once every check has passed
         spec = load_teacher_spec(params['teacher']) if 'teacher' in params else None
         print(json.dumps(dict(hypothesis=n, profile=profile, notebook=str(nb), report=str(folder/'report.md'),
                               teacher=spec and dict(profile=spec.name, dataset=spec.dataset, tie_break=spec.tie_break,

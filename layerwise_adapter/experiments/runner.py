@@ -7,7 +7,8 @@ from __future__ import annotations
 import contextlib, json, os, re, shutil, sys, tempfile, time, traceback
 from datetime import datetime, timezone
 from pathlib import Path
-from ..core.base import DATA_LOG_ENV, LWAError, env_info, provenance, read_data_log, temp_env
+from ..core.base import DATA_LOG_ENV, LWAError, env_info, provenance, read_cache_log, read_data_log
+from ..core.base import temp_env
 from ..core.base import cache_dir, hypotheses_dir
 from .params import (available_hypotheses, declared_parameters, hypothesis_number,
                                                   notebook_parameters, resolve_parameters)
@@ -15,8 +16,9 @@ from .params import (available_hypotheses, declared_parameters, hypothesis_numbe
 # %% auto #0
 __all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'TEXT_SUFFIXES', 'REPORTS_INDEX', 'REPLICATION_PROFILES',
            'record', 'markdown_table', 'fmt', 'template_path', 'render_report', 'default_report_dir', 'report_title',
-           'report_profile', 'written_by_lwa', 'check_out_dir', 'report_folder_profile', 'clean_leftovers',
-           'venv_kernel', 'check_teacher_profiles', 'prepare_run', 'execute', 'relative_paths', 'path_names',
+           'report_profile', 'written_by_lwa', 'check_out_dir', 'report_folder_profile', 'report_folder_hypothesis',
+           'committed_report', 'clean_leftovers', 'venv_kernel', 'yaml_problem', 'check_profile_files',
+           'check_teacher_profiles', 'check_teacher_key', 'prepare_run', 'execute', 'relative_paths', 'path_names',
            'run_hypothesis', 'report_verdict', 'reports_index', 'report_dataset', 'verdicts_by_dataset',
            'dataset_table', 'write_reports_index']
 
@@ -137,6 +139,7 @@ def written_by_lwa(folder:str|Path, # a folder
 def check_out_dir(out:str|Path, # where a run is asked to write its report
                   protect:list=(), # folders the report folder must not be or contain (e.g. the notebooks)
                   profile:str|None=None, # the run's profile: a report folder of another profile is not replaced
+                  name:str|None=None, # the run's hypothesis: a report folder of another hypothesis is not replaced
                  )->Path:
     "`out` as an absolute path if a run may replace it (new, empty, or a report folder lwa wrote); LWAError otherwise."
     out = Path(out).expanduser().resolve()
@@ -156,6 +159,13 @@ def check_out_dir(out:str|Path, # where a run is asked to write its report
     if profile is not None and (said := report_folder_profile(out)) not in (None, profile):
         raise LWAError(f"{out} holds a report of the {said} profile, which a {profile} run does not replace: "
                        f"choose another folder (reports/{profile}/<H> is the default of the {profile} profile)")
+    if name is not None and (said := report_folder_hypothesis(out)) not in (None, name):
+        raise LWAError(f"{out} holds a report of {said}, which a run of {name} does not replace: choose another folder")
+    if profile is not None and (tracked := committed_report(out))[0] and tracked[1] != profile:
+        said = f"the {tracked[1]} profile" if tracked[1] else "no profile lwa recorded"
+        raise LWAError(f"{out} holds a report the repository commits ({tracked[0]} tracked files, of {said}), which "
+                       f"a {profile} run does not replace: only a run of the committed profile does. Choose another "
+                       f"folder (reports/{profile}/<H> is the default of the {profile} profile)")
     return out
 
 # %% ../../nbs/32_runner.ipynb #6aff47a4
@@ -165,6 +175,31 @@ def report_folder_profile(folder:Path, # a report folder lwa wrote
     try: s = json.loads((Path(folder)/'status.json').read_text())
     except (OSError, ValueError): return None
     return s.get('profile') if isinstance(s, dict) else None
+
+# %% ../../nbs/32_runner.ipynb #801bfaa3
+def report_folder_hypothesis(folder:Path, # a report folder lwa wrote
+                            )->str|None:
+    "The hypothesis its `status.json` records, or None (no such file, or not a report)."
+    try: s = json.loads((Path(folder)/'status.json').read_text())
+    except (OSError, ValueError): return None
+    return s.get('hypothesis') if isinstance(s, dict) else None
+
+# %% ../../nbs/32_runner.ipynb #3e12f88a
+def committed_report(folder:Path, # a report folder (absolute)
+                    )->tuple[int, str|None]:
+    """(files of `folder` that git tracks, the profile its committed `status.json` records): (0, None) for a folder
+    that is new, outside a git checkout, or holds nothing tracked."""
+    import subprocess
+    if not Path(folder).is_dir(): return 0, None
+    git = lambda *a: subprocess.run(['git', '-C', str(folder), *a], capture_output=True, text=True, timeout=30)
+    try:
+        ls = git('ls-files', '--', '.')
+        if ls.returncode or not ls.stdout.strip(): return 0, None
+        st = git('show', 'HEAD:./status.json')
+    except (OSError, subprocess.TimeoutExpired): return 0, None
+    try: profile = json.loads(st.stdout).get('profile') if st.returncode == 0 else None
+    except (ValueError, AttributeError): profile = None
+    return len(ls.stdout.splitlines()), profile if isinstance(profile, str) else None
 
 # %% ../../nbs/32_runner.ipynb #2af7f7de
 def _pid_alive(pid:int)->bool:
@@ -280,6 +315,29 @@ def _kernel_manager(stderr):
     return KernelManager
 
 # %% ../../nbs/32_runner.ipynb #62386e17
+def yaml_problem(path:Path, # a YAML file
+                 err, # the yaml.YAMLError it raised
+                )->str:
+    "'<path>, line L, column C: <problem>' for a YAML error (line and column from 1)."
+    at = lambda m: f"line {m.line + 1}, column {m.column + 1}"
+    mark, ctx = getattr(err, 'problem_mark', None), getattr(err, 'context_mark', None)
+    what = ' '.join(str(getattr(err, 'problem', None) or err).split())
+    if ctx is not None and getattr(err, 'context', None): what += f"; {' '.join(err.context.split())} at {at(ctx)}"
+    return f"{path}{', ' + at(mark) if mark is not None else ''}: not valid YAML ({what})"
+
+
+# %% ../../nbs/32_runner.ipynb #2af46983
+def check_profile_files(pdir:Path, # the profiles folder: overall.yaml, H<n>.yaml, teacher.yaml
+                       ):
+    "LWAError naming the file, line and column of the first profile file in `pdir` that is not valid YAML."
+    import yaml
+    for f in sorted(Path(pdir).glob('*.yaml')):
+        try: yaml.safe_load(f.read_text())
+        except OSError as e: raise LWAError(f"{f}: cannot be read ({e})") from None
+        except yaml.YAMLError as e: raise LWAError(yaml_problem(f, e)) from None
+
+
+# %% ../../nbs/32_runner.ipynb #976875ae
 def check_teacher_profiles(params:dict, # the run's resolved parameters
                            hdir:Path, # folder of the hypothesis notebooks
                           ):
@@ -289,10 +347,28 @@ def check_teacher_profiles(params:dict, # the run's resolved parameters
     f = hdir/'profiles'/'teacher.yaml'
     try: d = yaml.safe_load(f.read_text())
     except OSError as e: raise LWAError(f"{f}: cannot read the teacher profiles ({e})") from None
-    except yaml.YAMLError as e: raise LWAError(f"{f}: not valid YAML ({e})".replace('\n', ' ')) from None
+    except yaml.YAMLError as e: raise LWAError(yaml_problem(f, e)) from None
     if not isinstance(d, dict) or not isinstance(d.get(params['teacher']), dict):
         names = sorted(d) if isinstance(d, dict) else []
         raise LWAError(f"{f} has no teacher profile {params['teacher']!r}; it has {names}")
+
+# %% ../../nbs/32_runner.ipynb #46568bd6
+def check_teacher_key(key:str, # the teacher key a run names (-p teacher_key=...); '' names none
+                     )->None:
+    "LWAError unless the cache holds a trained recommender of key `key`; the message lists the keys it holds."
+    if not key: return
+    root = cache_dir('recommenders')
+    if (root/key/'model.safetensors').is_file() and (root/key/'record.json').is_file(): return
+    held = []
+    for d in sorted(root.iterdir(), key=lambda p: -p.stat().st_mtime):
+        try: r = json.loads((d/'record.json').read_text()) if (d/'model.safetensors').is_file() else None
+        except (OSError, ValueError): r = None
+        if isinstance(r, dict):
+            held.append(f"{d.name} ({(r.get('model') or {}).get('backbone')}, {(r.get('data') or {}).get('dataset')})")
+    shown = ', '.join(held[:12]) + (f' and {len(held) - 12} more' if len(held) > 12 else '') if held else 'none'
+    raise LWAError(f"teacher_key={key!r}: the cache {root} holds no trained model of that key, so the run could only "
+                   f"stop later; it holds: {shown}. Name one of them, or clear teacher_key to use (and train) the "
+                   "profile's current teacher")
 
 # %% ../../nbs/32_runner.ipynb #665a9c0c
 def prepare_run(name:str, profile:str, overrides:dict|None, data_dir:str|None, out_dir:str|Path|None,
@@ -305,11 +381,14 @@ def prepare_run(name:str, profile:str, overrides:dict|None, data_dir:str|None, o
     if data_dir:
         if not Path(data_dir).is_dir(): raise LWAError(f"data directory {data_dir} does not exist")
         if 'data_dir' in declared_parameters(nb): overrides['data_dir'] = str(Path(data_dir).resolve())
+    check_profile_files(nb.parent/'profiles')      # teacher.yaml too, with the line and column of an error
     params = resolve_parameters(nb, profile, overrides)
-    check_teacher_profiles(params, nb.parent)
+    defaults = {k: d for k, (d, _) in declared_parameters(nb).items()}
+    check_teacher_profiles({**defaults, **params}, nb.parent)
     cache_dir()                                   # refused here if another user owns it or others may write to it
+    check_teacher_key(params.get('teacher_key', ''))
     default = default_report_dir(name, profile, nb.parent.parent.parent/'reports')
-    out = check_out_dir(out_dir or default, protect=[nb.parent], profile=profile)
+    out = check_out_dir(out_dir or default, protect=[nb.parent], profile=profile, name=name)
     return nb, params, out
 
 # %% ../../nbs/32_runner.ipynb #815d12a3
@@ -388,8 +467,9 @@ def run_hypothesis(name:str, # 'H1', 'H2', ...
     prov, work = provenance(nb.parent), _work_dir(out)
     params['out_dir'], log = str(work), work/'.data-log.jsonl'
     t0 = time.time()
-    with temp_env(**{DATA_LOG_ENV: log}): err = execute(nb, work, params, name, profile, progress)
-    prov['data_files'] = read_data_log(log)
+    with temp_env(**{DATA_LOG_ENV: log, 'LAYERWISE_ADAPTER_HYPOTHESES': nb.parent}):   # the profiles just checked
+        err = execute(nb, work, params, name, profile, progress)
+    prov['data_files'], prov['cache_entries'] = read_data_log(log), read_cache_log(log)
     log.unlink(missing_ok=True)
     status = dict(hypothesis=name, profile=profile, ok=err is None, seconds=round(time.time() - t0, 1),
                   finished=datetime.now(timezone.utc).isoformat(timespec='seconds'),
@@ -397,7 +477,7 @@ def run_hypothesis(name:str, # 'H1', 'H2', ...
     (work/'status.json').write_text(json.dumps(status, indent=2))
     with open(work/'report.md', 'a') as f:
         f.write(f"\n## Provenance (added by lwa run)\n\n```json\n{json.dumps(prov, indent=2)}\n```\n")
-    try: out = check_out_dir(out, protect=[nb.parent], profile=profile)   # again: it may have changed meanwhile
+    try: out = check_out_dir(out, protect=[nb.parent], profile=profile, name=name)   # again: it may have changed
     except LWAError as e:
         kept = out.parent/f'.{out.name}.lwa-report-{os.getpid()}'; os.replace(work, kept)
         raise LWAError(f"{e}. The new report is in {kept}") from None

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm.auto import tqdm
-from ..core.base import LWAError, cache_dir, config_hash, atomic_path, relative_depth
+from ..core.base import LWAError, cache_dir, cached_table, config_hash, atomic_path, relative_depth
 from ..stats.metrics import evaluate
 from .representations import layer_representation_table, linear_probe
 from ..models.recommender import SeqRecommender, training_windows
@@ -45,7 +45,6 @@ def layer_removal(rec:SeqRecommender, # trained recommender
                   cache_key:str|None=None, # e.g. the recommender's cache key: reuse a stored result for the same users
                  )->pd.DataFrame:
     "Per-user metrics with each set of layers removed, as in ShortGPT [Men2024] (tidy: removal, user, metrics)."
-    from layerwise_adapter.stats.metrics import rank_metrics
     L = rec.backbone.n_layers
     sets = {}
     for k, v in removals.items():
@@ -53,12 +52,16 @@ def layer_removal(rec:SeqRecommender, # trained recommender
         if len(set(v)) != len(v) or any(i < 0 or i >= L for i in v) or len(v) >= L:
             raise LWAError(f"removal {k!r}: {v} must be distinct layer indices in 0..{L-1}, leaving at least one layer")
         sets[k] = v
-    path = None
-    if cache_key is not None:
-        path = cache_dir('removals')/f'{_removal_key(cache_key, eval_data, sets, metrics)}.csv.gz'
-        if path.exists():
-            try: return pd.read_csv(path)
-            except Exception: path.unlink()
+    compute = lambda: _removal_metrics(rec, eval_data, sets, metrics, batch_size, progress)
+    if cache_key is None: return compute()
+    key = _removal_key(cache_key, eval_data, sets, metrics)
+    return cached_table(cache_dir('removals')/f'{key}.csv.gz', key, compute)   # checked against its digest
+
+@torch.no_grad()
+def _removal_metrics(rec, eval_data, sets:dict, metrics, batch_size:int, progress:bool)->pd.DataFrame:
+    "The per-user metrics of `layer_removal`, computed."
+    from layerwise_adapter.stats.metrics import rank_metrics
+    L = rec.backbone.n_layers
     rec.eval()
     ks = tuple(sorted({10, *(int(m.split('@')[1]) for m in metrics if '@' in m)}))
     parts = {k: [] for k in sets}
@@ -78,10 +81,7 @@ def layer_removal(rec:SeqRecommender, # trained recommender
             m = rank_metrics(scores, eval_data.targets[a:a+batch_size], hist, ks)
             parts[k].append(m[list(metrics)].assign(user=eval_data.users[a:a+batch_size]))
     out = pd.concat([pd.concat(p, ignore_index=True).assign(removal=k) for k, p in parts.items()], ignore_index=True)
-    out = out[['removal', 'user', *metrics]]
-    if path is not None:
-        with atomic_path(path) as p: out.to_csv(p, index=False, compression='gzip')
-    return out
+    return out[['removal', 'user', *metrics]]
 
 # %% ../../nbs/16_ablation.ipynb #14e5719b
 def layer_ablation(rec:SeqRecommender, # trained recommender

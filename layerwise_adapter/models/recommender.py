@@ -117,6 +117,19 @@ def build_backbone(cfg:RecConfig)->Backbone:
     return bb
 
 # %% ../../nbs/11_recommender.ipynb #dbab03e4
+def _check_item_ids(histories:list, # item-id arrays
+                    n_items:int, # catalogue size
+                   ):
+    "LWAError naming the first item id outside 0..n_items-1 (and its history), instead of an IndexError of torch."
+    for i, h in enumerate(histories):
+        h = np.asarray(h)
+        if len(h) and (h.dtype.kind not in 'iu' or h.min() < 0 or h.max() >= n_items):
+            out = (h < 0) | (h >= n_items) if h.dtype.kind in 'iuf' else np.ones(len(h), bool)
+            bad = h[out][0] if out.any() else h[0]   # out of range, else the first of a float or other array
+            bad = bad.item() if isinstance(bad, np.generic) else bad
+            raise LWAError(f"history {i}: item id {bad!r} is outside the catalogue; item ids are integers in "
+                           f"0..{n_items - 1} (the data set's ids, as `SeqDataset` numbers them)")
+
 def _standardise(x:torch.Tensor)->torch.Tensor: return (x - x.mean(0)) / (x.std(0) + 1e-6)
 
 class SeqRecommender(nn.Module):
@@ -216,7 +229,8 @@ class SeqRecommender(nn.Module):
 
     def pad(self, histories:list, # item-id arrays, chronological
            )->tuple[torch.Tensor, torch.Tensor]:
-        "Right-padded [B, T] ids of the last `max_len` items and the [B, T] mask."
+        "Right-padded [B, T] ids of the last `max_len` items and the [B, T] mask; ids outside the catalogue refused."
+        _check_item_ids(histories, self.n_items)
         T = max(1, min(self.cfg.max_len, max((len(h) for h in histories), default=1)))
         ids, mask = torch.zeros(len(histories), T, dtype=torch.long), torch.zeros(len(histories), T, dtype=torch.long)
         for i, h in enumerate(histories):
@@ -256,6 +270,10 @@ class SeqRecommender(nn.Module):
               ):
         "A `scorer(users, histories) -> [B, n_items]` for `stats.metrics.evaluate`, in eval mode without gradients."
         def score(users, histories):
+            if empty := [u for u, h in zip(np.asarray(users).tolist(), histories) if len(h) == 0][:5]:
+                raise LWAError(f"user(s) {empty} have an empty history: a sequential recommender scores a user from "
+                               "the items they interacted with (a user it never saw is scored from the history given; "
+                               "one without any has nothing to go on, so recommend by popularity instead)")
             self.eval()
             with torch.no_grad():
                 return torch.cat([self(histories[i:i+batch_size], keep=keep).cpu()

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import torch
 import yaml
-from ..core.base import LWAError, cache_dir, atomic_path, config_hash, hypotheses_dir
+from ..core.base import LWAError, cache_dir, atomic_path, cached_table, config_hash, hypotheses_dir
 from ..data.load import load_dataset
 from ..data.dataset import TIE_BREAKS
 from .recommender import RecConfig
@@ -396,13 +396,8 @@ def _evaluations(key:str, models:dict, split)->tuple[pd.DataFrame, pd.DataFrame]
     for stage in ('valid', 'test'):
         parts = []
         for name, (scorer, params) in models.items():
-            f = d/f"{stage}-{name}-{config_hash(params)}.csv.gz"
-            if f.exists():
-                try: parts.append(pd.read_csv(f)); continue
-                except Exception: f.unlink()
-            df = _scores(name, scorer, split, stage)
-            with atomic_path(f) as p: df.to_csv(p, index=False, compression='gzip')
-            parts.append(df)
+            f = d/f"{stage}-{name}-{config_hash(params)}.csv.gz"   # checked against its digest before it is used
+            parts.append(cached_table(f, f'{key}/{f.name}', lambda: _scores(name, scorer, split, stage)))
         frames[stage] = pd.concat(parts, ignore_index=True)
     return frames['valid'], frames['test']
 

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from ..core.base import LWAError, cache_dir, atomic_path, config_hash, seed_everything
+from ..core.base import check_entry, digest_path, record_digest
 from ..core.config import DictConfig, check_types
 from layerwise_adapter.models.recommender import (RecConfig, SeqRecommender, NextItemLoss, WINDOW_MODES,
         collate_windows, sample_windows)
@@ -401,11 +402,13 @@ def is_distributed()->bool: return int(os.environ.get('WORLD_SIZE', '1')) > 1
 
 # %% ../../nbs/12_training.ipynb #88685f17
 def _load_cached(d:Path, model:SeqRecommender)->dict|None:
-    "The record of the cached model in `d`, loaded into `model`; None (and the entry set aside) if it does not load."
+    """The record of the cached model in `d`, loaded into `model`; None (and the entry set aside) if it does not load
+    or its files differ from their digests (a model cached before digests were recorded gets them now)."""
     from safetensors.torch import load_file
     f, r = d/'model.safetensors', d/'record.json'
     if not f.exists() or not r.exists(): return None
     try:
+        for p in (f, r): check_entry(p, d.name)   # before any weight reaches `model`
         record = json.loads(r.read_text())
         load_trainable_state(model, load_file(str(f)))
         return record
@@ -414,7 +417,7 @@ def _load_cached(d:Path, model:SeqRecommender)->dict|None:
         warnings.warn(f"cached model {d} does not load ({type(e).__name__}: {e}); "
                       f"moved to {bad.name} and training again")
         bad.mkdir(exist_ok=True)
-        for p in (f, r):
+        for p in (f, r, digest_path(f), digest_path(r)):
             if p.exists(): os.replace(p, bad/p.name)
         return None
 
@@ -446,6 +449,7 @@ def train_recommender(cfg:RecConfig, # the model
         if not is_distributed() or int(os.environ.get('RANK', '0')) == 0:
             with atomic_path(d/'model.safetensors') as p: save_file(trainable_state(model), str(p))
             with atomic_path(d/'record.json') as p: p.write_text(json.dumps(record, indent=1, default=str))
+            for p in (d/'model.safetensors', d/'record.json'): record_digest(p, key)
             shutil.rmtree(d/'checkpoints', ignore_errors=True)
         return model.eval(), dict(record, cached=False, dir=str(d))
     finally:
