@@ -6,7 +6,8 @@ from conftest import ROOT
 
 HYP = ROOT/'nbs'/'hypotheses'
 # hypothesis -> its notebook
-NOTEBOOKS = {'H1': 'H1_upper_layers', 'H2': 'H2_fisher', 'H3': 'H3_distill', 'H4': 'H4_backbones'}
+NOTEBOOKS = {'H1': 'H1_upper_layers', 'H2': 'H2_fisher', 'H3': 'H3_distill', 'H4': 'H4_backbones',
+             'H5': 'H5_compression'}
 RULE = re.compile(r'<!-- rule -->\n.*?\n<!-- /rule -->', re.S)
 HASH = re.compile(r'`([0-9a-f]{7,40})`')
 PENDING = 'issue 19 (this change)'   # the last entry may name this instead of a commit, until the change is committed

@@ -14,7 +14,7 @@ from ..core.config import DictConfig, check_types
 
 # %% auto #0
 __all__ = ['CONFIGS', 'check_constraint', 'allowed_text', 'list_items', 'items_problem', 'value_problem', 'param',
-           'HypothesisConfig', 'H1Config', 'H2Config', 'H3Config', 'H4Config', 'config_class']
+           'HypothesisConfig', 'H1Config', 'H2Config', 'H3Config', 'H4Config', 'H5Config', 'config_class']
 
 # %% ../../nbs/30_config.ipynb #3f3ddc08
 _BOUNDS = {
@@ -366,8 +366,68 @@ class H4Config(HypothesisConfig):
         "a realistic effect for the power statement: this share of the Llama model's test MRR",
         gt=0, lt=1)
 
+# %% ../../nbs/30_config.ipynb #74cbdfda
+@dataclass
+class H5Config(HypothesisConfig):
+    "H5: which compression keeps the most quality per millisecond? Depth, width, conventional and precision students."
+    budgets:str = param('0.5,0.25,0.125', "fractions of the teacher's layers the depth students keep",
+                        items={'type': 'float', 'gt': 0, 'lt': 1})
+    mapping_strategies:str = param('importance,spread,random',
+        'layer mappings of the depth students (importance: highest Fisher; random: one draw per seed); with importance',
+        items={'choices': ['uniform', 'spread', 'pkd_skip', 'pkd_last', 'importance', 'random', 'reversed']})
+    base_mapping:str = param('spread', "the mapping of H3's recipe (`h3.base_distill_config`); each depth student "
+                             'replaces it with its own', choices=['uniform', 'spread', 'importance'])
+    layer_weights:str = param('uniform', "per-layer weights of the hidden-state term of every LLM student (H3's)",
+                              choices=['uniform', 'depth', 'fisher'])
+    widths:str = param('0.5,0.25',
+        'width fractions of the width students: hidden size, MLP channels and heads per KV group kept',
+        items={'type': 'float', 'gt': 0, 'lt': 1})
+    dw_budget:float = param(0.5, 'fraction of the layers of the depth+width student (the highest-Fisher ones)',
+                            gt=0, lt=1)
+    dw_match:float = param(0.25, "the depth budget whose student's backbone parameters the depth+width one matches",
+                           gt=0, lt=1)
+    precisions:str = param('int8,bf16', 'serving precisions of the best LLM student (chosen on validation)',
+                           items={'choices': ['int8', 'bf16']}, min_items=0)
+    seeds:int = param(3, 'seeds per student (training, the random mapping, the scratch control)', min=2)
+    epochs:int = param(1, 'distillation epochs of every LLM student: the same optimiser steps in all', min=1)
+    distill_users:int = param(0, 'users whose training sequences the LLM students are distilled on; 0 means all',
+                              min=0)
+    batch_size:int = param(32, 'windows per optimiser step of the LLM students', min=1)
+    lr:float = param(0.002, "peak learning rate of the students' own parameters (and of a random backbone)",
+                     gt=0, lt=1)
+    lr_backbone:float = param(0.0002, 'peak learning rate of LoRA adapters and of pruned teacher weights', gt=0, lt=1)
+    w_ce:float = param(1.0, 'weight of the hard next-item cross-entropy', min=0)
+    w_kd:float = param(1.0, 'weight of the soft-logit KL (times T^2)', min=0)
+    w_hidden:float = param(1.0, 'weight of the layer-wise hidden-state term', min=0)
+    temperature:float = param(2.0, 'soft-logit temperature of the LLM students', gt=0)
+    hidden_loss:str = param('cos', 'hidden-state loss of each pair: slmrec, cos or mse',
+                            choices=['slmrec', 'cos', 'mse'])
+    positions:str = param('last', 'hidden states matched at the last position of each window or at all',
+                          choices=['last', 'all'])
+    fisher_tau:float = param(1.0, 'temperature of Fisher layer weights', gt=0)
+    fisher_examples:int = param(128, "training windows of the teacher's per-layer Fisher information", min=2)
+    fisher_batch:int = param(16, 'windows per Fisher (and activation-importance) pass', min=1)
+    dynamic_every:int = param(20, "H3's recipe: steps between dynamic weight updates (unused by fixed weights)",
+                              min=1)
+    importance_examples:int = param(256, 'training windows of the activation importance of heads and channels',
+                                    min=1)
+    sasrec_w_kd:float = param(1.0, "weight of the distilled SASRec's KL to the teacher's soft ranking", gt=0)
+    sasrec_temperature:float = param(2.0, 'temperature of that KL', gt=0)
+    sasrec_kd_topk:int = param(0, "the KL over the teacher's top k items (0: the full softmax over every item)",
+                               min=0)
+    eval_users:int = param(0, 'test and validation users of the bench (seeded subsets); 0 means all', min=0)
+    latency_users:int = param(32, 'users timed one at a time (batch 1) per model (median)', min=1)
+    throughput_batch:int = param(256, 'users in the throughput batch', min=1)
+    cost_repeats:int = param(3, 'timed throughput batches per model (median)', min=1)
+    cost_isolated:bool = param(True, 'measure each model in its own fresh process (False: one fresh process for all)',
+                               choices=[True, False])
+    realistic:float = param(0.05,
+        "the deciding test's margin, the smallest gain that would matter: this share of SASRec alone's test NDCG@10",
+        gt=0, lt=1)
+
 # %% ../../nbs/30_config.ipynb #02d21ef3
-CONFIGS = {'H1_upper_layers': H1Config, 'H2_fisher': H2Config, 'H3_distill': H3Config, 'H4_backbones': H4Config}
+CONFIGS = {'H1_upper_layers': H1Config, 'H2_fisher': H2Config, 'H3_distill': H3Config, 'H4_backbones': H4Config,
+           'H5_compression': H5Config}
 
 def config_class(notebook:str, # a hypothesis notebook, or its file name without .ipynb (e.g. 'H1_upper_layers')
                 )->type[HypothesisConfig]|None:

@@ -25,8 +25,8 @@ from .common import Run, finish_run, start_run
 # %% auto #0
 __all__ = ['QUESTION', 'COST_COLUMNS', 'SPEED_COLUMNS', 'BASELINE_COLOURS', 'DECISION_COLUMNS', 'STUDENT_COLUMNS', 'parse_lists',
            'check_lists', 'fisher_study', 'base_distill_config', 'control_config', 'arm_list', 'arms_table',
-           'train_config', 'layer_weight_rows', 'score_student', 'healed_seed', 'distilled_seed', 'arm_runs',
-           'speed_study', 'teacher_controls', 'teacher_valid', 'seed_user_matrix', 'seed_margin_verdict',
+           'train_config', 'layer_weight_rows', 'score_student', 'healed_seed', 'distilled_student', 'distilled_seed',
+           'arm_runs', 'speed_study', 'teacher_controls', 'teacher_valid', 'seed_user_matrix', 'seed_margin_verdict',
            'decision_row', 'deciding_tests', 'arm_summary', 'arm_tests', 'student_records', 'controls_table',
            'best_arm', 'ratio_ci', 'best_ratio_ci', 'arm_targets', 'arm_study', 'plot_quality', 'plot_layer_weights',
            'arm_note', 'sensitivity', 'training_note', 'report_fields', 'run']
@@ -165,14 +165,13 @@ def healed_seed(run:Run, # a started run whose teacher passed its gate
     return score_student(st, evals, stage.split.n_items, name), row, []
 
 # %% ../../nbs/36_h3.ipynb #6088a498
-def distilled_seed(run:Run, # a started run whose teacher passed its gate
-                   evals:dict, # split name -> the students' users of that split (`EvalData`)
-                   fisher:list, # the teacher's per-layer Fisher
-                   tc, # `train_config`
-                   arm:tuple, # (budget, family, arm, DistillConfig)
-                   s:int, # the seed (also the random mapping's draw)
-                  )->tuple:
-    "One seed of a distilled arm: map, build, distil, score; (per-user metrics per split, run row, layer weight rows)."
+def distilled_student(run:Run, # a started run whose teacher passed its gate
+                      fisher:list, # the teacher's per-layer Fisher
+                      tc, # `train_config`
+                      arm:tuple, # (budget, family, arm, DistillConfig)
+                      s:int, # the seed (also the random mapping's draw)
+                     )->tuple:
+    "One seed of a distilled arm: map, build, distil; (the trained student, run row, layer weight rows)."
     cfg, stage = run.cfg, run.stage
     b, family, name, dc = arm
     rec, L = stage.teacher, stage.teacher.backbone.n_layers
@@ -184,7 +183,19 @@ def distilled_seed(run:Run, # a started run whose teacher passed its gate
     row = dict(budget=b, family=family, arm=name, seed=s, k=k, mapping=mapping, optimiser_steps=r['optimiser_steps'],
                windows_seen=r['windows_seen'], targets_seen=r['targets_seen'], seconds=r['seconds'],
                teacher_seconds=r['teacher_outputs']['seconds'], final_loss=r['history'][-1]['loss'])
-    return score_student(st, evals, stage.split.n_items, name), row, layer_weight_rows(r, mapping, b, name, s)
+    return st, row, layer_weight_rows(r, mapping, b, name, s)
+
+# %% ../../nbs/36_h3.ipynb #a6c2bfb7
+def distilled_seed(run:Run, # a started run whose teacher passed its gate
+                   evals:dict, # split name -> the students' users of that split (`EvalData`)
+                   fisher:list, # the teacher's per-layer Fisher
+                   tc, # `train_config`
+                   arm:tuple, # (budget, family, arm, DistillConfig)
+                   s:int, # the seed (also the random mapping's draw)
+                  )->tuple:
+    "One seed of a distilled arm (`distilled_student`), scored: (per-user metrics per split, run row, layer weights)."
+    st, row, weights = distilled_student(run, fisher, tc, arm, s)
+    return score_student(st, evals, run.stage.split.n_items, arm[2]), row, weights
 
 # %% ../../nbs/36_h3.ipynb #63b9c164
 COST_COLUMNS = ('optimiser_steps', 'targets_seen', 'seconds')   # a student's training budget
