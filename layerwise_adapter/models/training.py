@@ -19,10 +19,10 @@ from ..stats.metrics import evaluate
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'MODEL_FORMAT', 'check_optimiser', 'TrainConfig', 'lr_factor', 'param_groups', 'trainable_state',
-           'load_trainable_state', 'save_checkpoint', 'load_checkpoint', 'new_accelerator', 'epoch_windows',
-           'eval_subset', 'validation_score', 'start_or_resume', 'FitRun', 'optimiser_step', 'train_epoch', 'epoch_row',
-           'validate_epoch', 'fit_record', 'fit', 'split_signature', 'recommender_key', 'item_counts', 'is_distributed',
-           'train_recommender']
+           'load_trainable_state', 'optimizer_tensors', 'optimizer_state', 'save_checkpoint', 'load_checkpoint',
+           'new_accelerator', 'epoch_windows', 'eval_subset', 'validation_score', 'start_or_resume', 'FitRun',
+           'optimiser_step', 'train_epoch', 'epoch_row', 'validate_epoch', 'fit_record', 'fit', 'split_signature',
+           'recommender_key', 'item_counts', 'is_distributed', 'train_recommender']
 
 # %% ../../nbs/12_training.ipynb #b28bb04a
 def check_optimiser(cfg, # a training config: epochs, batch_size, grad_accum, lr, lr_backbone, warmup, min_lr, schedule
@@ -102,7 +102,7 @@ def param_groups(model:SeqRecommender, # the recommender
     return groups
 
 # %% ../../nbs/12_training.ipynb #a89e7415
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2   # 2: the optimiser state as safetensors + JSON (1 held a pickled optimizer.pt)
 
 def trainable_state(model:SeqRecommender)->dict:
     "The parameters that training changes (not a frozen backbone), as contiguous CPU tensors."
@@ -124,6 +124,29 @@ def load_trainable_state(model:SeqRecommender, # the recommender to fill
     with torch.no_grad():
         for n, t in state.items(): want[n].copy_(t.to(want[n].device, want[n].dtype))
 
+# %% ../../nbs/12_training.ipynb #a9f4e628
+def optimizer_tensors(sd:dict, # an optimiser's `state_dict()`
+                     )->tuple[dict, dict]:
+    """(tensors, JSON-able rest) of an optimiser state: `state.<param>.<name>` tensors for safetensors, the param
+    groups and any non-tensor state in the rest, so a checkpoint holds no pickle."""
+    tensors, scalars = {}, {}
+    for i, st in sd['state'].items():
+        for k, v in st.items():
+            if torch.is_tensor(v): tensors[f'state.{i}.{k}'] = v.detach().cpu().contiguous()
+            else: scalars[f'{i}.{k}'] = v
+    return tensors, dict(param_groups=sd['param_groups'], scalars=scalars)
+
+def optimizer_state(tensors:dict, # `optimizer_tensors`' tensors (loaded from safetensors)
+                    meta:dict, # its JSON-able rest
+                   )->dict:
+    "The `state_dict()` that `optimizer_tensors` took apart, for `load_state_dict`."
+    state = {}
+    for name, t in tensors.items():
+        _, i, k = name.split('.', 2); state.setdefault(int(i), {})[k] = t
+    for name, v in meta['scalars'].items():
+        i, k = name.split('.', 1); state.setdefault(int(i), {})[k] = v
+    return dict(state=state, param_groups=meta['param_groups'])
+
 # %% ../../nbs/12_training.ipynb #201491af
 def save_checkpoint(ckpt_dir:Path, model, opt, progress:dict, best:dict|None):
     from safetensors.torch import save_file
@@ -135,7 +158,9 @@ def save_checkpoint(ckpt_dir:Path, model, opt, progress:dict, best:dict|None):
     if torch.cuda.is_available(): rng |= {f'rng.cuda{i}': s for i, s in enumerate(torch.cuda.get_rng_state_all())}
     save_file(trainable_state(model) | rng, str(tmp/'state.safetensors'))
     if best is not None: save_file(best, str(tmp/'best.safetensors'))
-    torch.save(opt.state_dict(), tmp/'optimizer.pt')
+    tensors, meta = optimizer_tensors(opt.state_dict())
+    save_file(tensors, str(tmp/'optimizer.safetensors'))
+    (tmp/'optimizer.json').write_text(json.dumps(meta))
     (tmp/'progress.json').write_text(json.dumps(dict(progress, format=CHECKPOINT_FORMAT), indent=1))
     if d.exists(): shutil.rmtree(d)
     os.replace(tmp, d)
@@ -156,7 +181,8 @@ def load_checkpoint(ckpt_dir:Path, model, opt)->tuple[dict, dict|None]|None:
         st = load_file(str(d/'state.safetensors'))
         rng = {k: st.pop(k) for k in list(st) if k.startswith('rng.')}
         load_trainable_state(model, st)
-        opt.load_state_dict(torch.load(d/'optimizer.pt', weights_only=True))
+        opt.load_state_dict(optimizer_state(load_file(str(d/'optimizer.safetensors')),
+                                            json.loads((d/'optimizer.json').read_text())))
         best = load_file(str(d/'best.safetensors')) if (d/'best.safetensors').exists() else None
     except Exception as e:
         warnings.warn(f"ignoring unreadable checkpoint in {ckpt_dir} ({type(e).__name__}: {e}); "
