@@ -18,7 +18,9 @@ The variants run interleaved (train, trace, diagonal, forward, train, ...) after
 load on the machine hits them alike; times are medians over the repeats and every ratio is the median time of a variant
 over the median time of the train pass measured in the same run. `--json` prints one JSON object a line, one per number
 of positions: `positions`, `train_s`, `fisher_trace_ratio`, `fisher_diagonal_ratio`, `forward_only_ratio` (and the
-ratios of the optional variants); the table then goes to stderr.
+ratios of the optional variants), and `trace_vs_loop_tensor_rel` / `trace_vs_loop_layer_rel`: the largest relative
+difference of `fisher_trace` from `fisher_diagonal_loop` summed, per tensor and per layer, on `--naive-examples`
+windows; the table then goes to stderr.
 """
 import argparse, json, os, platform, statistics, sys, time
 
@@ -72,6 +74,21 @@ def _variants(args, rec, batches)->dict:
     if args.naive: runs['naive'] = lambda: fisher_diagonal_loop(rec, [subset], _seq_forward, params=in_layers)
     return runs, dict(naive=n_ex/len(subset))
 
+def _agreement(args, rec, batches)->dict:
+    """Largest relative difference between `fisher_trace` and the per-example loop's diagonal summed, per parameter
+    tensor and per layer, on the first `--naive-examples` windows (the same model, in its own dtype)."""
+    from layerwise_adapter.importance.fisher import fisher_diagonal_loop, fisher_trace, layer_of
+    in_layers, subset = (lambda n: '.layers.' in n), [w for b in batches for w in b][:args.naive_examples]
+    tr = {k: float(v) for k, v in fisher_trace(rec, [subset], _seq_forward, params=in_layers, progress=False).items()}
+    loop = {k: float(v.double().sum()) for k, v in fisher_diagonal_loop(rec, [subset], _seq_forward,
+                                                                         params=in_layers).items()}
+    L = rec.backbone.n_layers
+    per_layer = [(sum(v for k, v in tr.items() if layer_of(k, L) == l), sum(v for k, v in loop.items()
+                  if layer_of(k, L) == l)) for l in range(L)]
+    rel = lambda a, b: abs(a - b)/max(abs(b), 1e-300)
+    return dict(trace_vs_loop_tensor_rel=max(rel(tr[k], loop[k]) for k in loop),
+                trace_vs_loop_layer_rel=max(rel(a, b) for a, b in per_layer), loop_examples=len(subset))
+
 def _time(args, positions:int)->dict:
     "Median seconds of every variant at `positions` positions, interleaved, after a warm-up pass of each."
     import torch
@@ -87,7 +104,8 @@ def _time(args, positions:int)->dict:
         print(f'  {positions} positions: repeat {r + 1}/{args.repeats} done', file=sys.stderr, flush=True)
     med = {v: statistics.median(t) for v, t in times.items()}
     return dict(positions=positions, train_s=med['train'], n_examples=sum(len(b) for b in batches),
-                **{f'{v}_ratio': med[v]/med['train'] for v in runs if v != 'train'}, times=times)
+                **{f'{v}_ratio': med[v]/med['train'] for v in runs if v != 'train'}, times=times,
+                **_agreement(args, rec, batches))
 
 def _print_table(args, results:list, file=sys.stdout):
     "The human-readable report: setup, then one row per number of positions, variants side by side."
@@ -103,6 +121,10 @@ def _print_table(args, results:list, file=sys.stdout):
     for r in results:
         print(f'{r["positions"]:>9} {r["train_s"]:>8.2f} '
               + ' '.join(f'{r[k]:>{max(12, len(k) - 6)}.2f}' for k in ratios), file=file)
+    for r in results:
+        print(f'{r["positions"]} positions: fisher_trace against the per-example loop on {r["loop_examples"]} windows, '
+              f'largest relative difference per tensor {r["trace_vs_loop_tensor_rel"]:.1e}, '
+              f'per layer {r["trace_vs_loop_layer_rel"]:.1e}', file=file)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
