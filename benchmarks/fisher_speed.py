@@ -148,9 +148,12 @@ def main():
     args.repeats = args.repeats or (3 if args.quick else 5)
     import torch
     torch.set_num_threads(args.threads)
-    results = [_time(args, int(x)) for x in args.lengths.split(',')]
+    results = []
+    for x in args.lengths.split(','):   # each length's JSON line as soon as it is measured
+        results.append(_time(args, int(x)))
+        if args.json: print(json.dumps({k: v for k, v in results[-1].items() if k not in ('times', 'n_examples')}),
+                            flush=True)
     if args.json:   # the JSON lines on stdout, the table on stderr
-        for r in results: print(json.dumps({k: v for k, v in r.items() if k not in ('times', 'n_examples')}))
         _print_table(args, results, sys.stderr)
     else: _print_table(args, results)
 
