@@ -12,7 +12,9 @@ def test_h2_smoke_report(tmp_path, data_dir):
     assert m['parameters']['profile'] == 'smoke'
     metrics = {r['metric'] for r in m['correlation_with_ablation']}
     assert {'fisher_empirical_sum', 'fisher_true_sum', 'fisher_block_top_eig', 'block_influence', 'taylor',
-            'random'} <= metrics
+            'random', 'activation_norm', 'activation_heads', 'activation_channels'} <= metrics
+    assert 'activation_norm' in {r['rival'] for r in m['fisher_versus_rivals']}
+    assert 'forward_only' in m['fisher_seconds']
     groups = m['student_groups']
     assert sum(len(g['methods']) for g in groups) == 9 + 10    # every method and random draw, coinciding ones grouped
     assert set(m['decision']['p_holm']) == {'d1', 'd2'}
@@ -27,6 +29,6 @@ def test_h2_smoke_report(tmp_path, data_dir):
     assert all(b['optimiser_steps'] > 0 for b in budgets if b['healed'])
     for f in ('H2.ipynb', 'metric_agreement.png', 'fisher_by_layer.png', 'students.png', 'students_per_user.csv.gz',
               'students_budget.csv', 'layer_scores.csv', 'teacher_vs_baselines.png', 'teacher_test_per_user.csv.gz',
-              'config.json'):
+              'config.json', 'activation_heads.csv', 'activation_channels.csv'):
         assert (out/f).stat().st_size > 0, f
     print(f"H2 smoke: {m['seconds']:.0f} s")

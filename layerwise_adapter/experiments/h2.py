@@ -11,8 +11,8 @@ from scipy import stats
 from ..core.base import relative_depth
 from ..models.recommender import next_item_logits, training_windows
 from ..importance.ablation import layer_ablation, layer_states, representation_table, subset_eval_data
-from ..importance.gradients import (angular_distance_table, gradient_importance, layer_grads_enabled,
-                                                    layer_param_names, random_importance)
+from ..importance.gradients import (activation_scores, angular_distance_table, gradient_importance,
+                                                    layer_grads_enabled, layer_param_names, random_importance)
 from ..importance.fisher import fisher_block_spectrum, fisher_diagonal, layer_fisher_table
 from ..importance.representations import plot_layer_metric
 from ..selection.compare import coinciding, method_selections
@@ -39,7 +39,7 @@ __all__ = ['QUESTION', 'TRUTH', 'FISHER', 'FISHER_KINDS', 'RIVALS', 'LEARNED_FEA
 QUESTION = 'does Fisher information identify the layers that matter for recommendation?'
 TRUTH, FISHER = 'ablation_drop_MRR', 'fisher_empirical_sum'  # the ground truth and the Fisher score of test 1
 FISHER_KINDS = ['fisher_empirical_sum', 'fisher_true_sum', 'fisher_block_top_eig']
-RIVALS = ['block_influence', 'angular_distance_n1', 'taylor', 'grad_norm', 'random']
+RIVALS = ['block_influence', 'angular_distance_n1', 'taylor', 'grad_norm', 'activation_norm', 'random']
 LEARNED_FEATURES = ['fisher_empirical_mean', 'fisher_true_mean', 'fisher_block_top_eig', 'block_influence',
                     'angular_distance_n1']
 SCORE_OF = {'fisher_empirical': 'fisher_empirical_sum', 'fisher_true': 'fisher_true_sum',
@@ -112,7 +112,9 @@ def fisher_study(run:Run, # a started run whose teacher passed its gate
 def rival_scores(run:Run, # a started run whose teacher passed its gate
                  fwins:list, # the Fisher's training windows, also those of the gradient scores
                 )->dict:
-    "Block Influence [Men2024], angular distance [Gromov2024], Taylor [Molchanov2017], gradient norm, random scores."
+    """Block Influence [Men2024], angular distance [Gromov2024], Taylor [Molchanov2017], gradient norm, random scores
+    and, last, the forward-only activation scores [Muralidharan2024] of layers (with their heads and channels: `width`)
+    on the validation histories of the representation scores, and the seconds they took."""
     cfg, stage = run.cfg, run.stage
     rec = stage.teacher
     rv = subset_eval_data(stage.split.eval_data('valid'), cfg.representation_users, seed=cfg.seed)
@@ -121,13 +123,15 @@ def rival_scores(run:Run, # a started run whose teacher passed its gate
               angular_distance_table(states['hidden_states'], states['mask'], n=1),
               gradient_importance(rec, fwins, batch_size=cfg.fisher_batch),
               random_importance(rec.backbone.n_layers, seed=cfg.seed)]
-    return dict(tables=tables, states=states)
+    act, seconds = timed(activation_scores, rec, rv.histories)
+    return dict(tables=tables + [act['layers']], states=states, width=act, seconds=seconds)
 
 # %% ../../nbs/35_h2.ipynb #6327d66c
 def score_study(run:Run, # a started run whose teacher passed its gate
                 truth:pd.DataFrame, # `ground_truth`'s truth rows
                )->dict:
-    "Every layer score beside the truth: tidy `scores` (saved as layer_scores.csv), `wide` (layer x metric), states."
+    """Every layer score beside the truth: tidy `scores` (saved as layer_scores.csv), `wide` (layer x metric), states;
+    the forward-only head and channel scores saved as activation_heads.csv and activation_channels.csv."""
     cfg, stage = run.cfg, run.stage
     wins = training_windows(stage.split.train_sequences(), stage.teacher.cfg.max_len)
     fwins = fisher_windows(wins, cfg.fisher_examples, cfg.seed)
@@ -135,10 +139,12 @@ def score_study(run:Run, # a started run whose teacher passed its gate
     rivals = rival_scores(run, fwins)
     scores = pd.concat([truth, *fisher['tables'], *rivals['tables']], ignore_index=True)
     scores.to_csv(run.out/'layer_scores.csv', index=False)
+    for k in ('heads', 'channels'): rivals['width'][k].to_csv(run.out/f'activation_{k}.csv', index=False)
     wide = scores.pivot(index='layer', columns='metric', values='value')
-    record('fisher_seconds', fisher['timings'])
-    run.tables['fisher_seconds'] = fisher['timings']
-    return dict(fwins=fwins, scores=scores, wide=wide, states=rivals['states'], timings=fisher['timings'])
+    timings = {**fisher['timings'], 'forward_only': rivals['seconds']}
+    record('fisher_seconds', timings)
+    run.tables['fisher_seconds'] = timings
+    return dict(fwins=fwins, scores=scores, wide=wide, states=rivals['states'], timings=timings)
 
 # %% ../../nbs/35_h2.ipynb #b6b44206
 def correlation_table(wide:pd.DataFrame, # layer x metric, with the TRUTH column
