@@ -214,10 +214,10 @@ def teacher_gate(per_user:pd.DataFrame, # per-user validation metrics: columns m
     return dict(passed=bool((table['ci_low'] > 0).all()), metric=metric, alpha=alpha, n_boot=n_boot,
                 n_users=int(table['n'].iloc[0]), table=table,
                 rule=f"the teacher passes if the {level} paired user-bootstrap CI of its {metric} minus "
-                     f"each of {', '.join(baselines)}'s lies above zero ({users})",
+                     f"that of each of {', '.join(baselines)} lies above zero ({users})",
                 conventional=conv, beats_conventional=bool((conv['ci_low'] > 0).all()) if conv is not None else None,
                 conventional_rule=f"the teacher beats a conventional model if the {level} paired user-bootstrap CI of "
-                                  f"its {metric} minus {', '.join(conventional) or 'none'}'s lies above zero "
+                                  f"its {metric} minus that of {', '.join(conventional) or 'none'} lies above zero "
                                   f"({users}); reported beside the gate, it does not decide it", users=users)
 
 NO_VERDICT = 'no verdict (teacher not better than baselines)'
