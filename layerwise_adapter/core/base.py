@@ -116,7 +116,9 @@ def seed_everything(seed:int, # seed for python, numpy and torch
 def file_md5(path:str|Path, # file to hash
             )->str:
     "md5 hex digest of a file, read in chunks."
-    h = hashlib.md5()
+    return _file_digest(path, hashlib.md5())
+
+def _file_digest(path, h)->str:
     with open(path, 'rb') as f:
         for chunk in iter(lambda: f.read(1<<20), b''): h.update(chunk)
     return h.hexdigest()
@@ -170,10 +172,7 @@ def read_data_log(log:str|Path, # a log written by `log_data_file`
 def file_sha256(path:str|Path, # file to hash
                )->str:
     "sha256 hex digest of a file, read in chunks."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1<<20), b''): h.update(chunk)
-    return h.hexdigest()
+    return _file_digest(path, hashlib.sha256())
 
 # %% ../../nbs/00_core.ipynb #7c9cbcad
 DIGEST_SUFFIX = '.sha256.json'   # the sidecar of a cache entry: <file>.sha256.json

@@ -16,11 +16,10 @@ from .params import (available_hypotheses, declared_parameters, hypothesis_numbe
 # %% auto #0
 __all__ = ['RECORD_MIME', 'RECORDS', 'REPORT_PROFILE', 'KERNEL_NAME', 'TEXT_SUFFIXES', 'REPORTS_INDEX', 'REPLICATION_PROFILES',
            'record', 'markdown_table', 'fmt', 'template_path', 'render_report', 'default_report_dir', 'report_title',
-           'report_profile', 'written_by_lwa', 'check_out_dir', 'report_folder_profile', 'report_folder_hypothesis',
-           'committed_report', 'clean_leftovers', 'venv_kernel', 'yaml_problem', 'check_profile_files',
-           'check_teacher_profiles', 'check_teacher_key', 'prepare_run', 'execute', 'relative_paths', 'path_names',
-           'run_hypothesis', 'report_verdict', 'reports_index', 'report_dataset', 'verdicts_by_dataset',
-           'dataset_table', 'write_reports_index']
+           'report_profile', 'written_by_lwa', 'check_out_dir', 'report_status', 'committed_report', 'clean_leftovers',
+           'venv_kernel', 'yaml_problem', 'check_profile_files', 'check_teacher_profiles', 'check_teacher_key',
+           'prepare_run', 'execute', 'relative_paths', 'path_names', 'run_hypothesis', 'report_verdict',
+           'reports_index', 'report_dataset', 'verdicts_by_dataset', 'dataset_table', 'write_reports_index']
 
 # %% ../../nbs/32_runner.ipynb #e0ba2f93
 RECORD_MIME = 'application/x.layerwise-adapter.record+json'
@@ -156,10 +155,11 @@ def check_out_dir(out:str|Path, # where a run is asked to write its report
             f"{out} is not empty and lwa did not write it (no status.json of a report), so it is left alone: "
             f"lwa replaces only report folders it wrote. Choose a new or empty folder"
         )
-    if profile is not None and (said := report_folder_profile(out)) not in (None, profile):
+    status = report_status(out)
+    if profile is not None and (said := status.get('profile')) not in (None, profile):
         raise LWAError(f"{out} holds a report of the {said} profile, which a {profile} run does not replace: "
                        f"choose another folder (reports/{profile}/<H> is the default of the {profile} profile)")
-    if name is not None and (said := report_folder_hypothesis(out)) not in (None, name):
+    if name is not None and (said := status.get('hypothesis')) not in (None, name):
         raise LWAError(f"{out} holds a report of {said}, which a run of {name} does not replace: choose another folder")
     if profile is not None and (tracked := committed_report(out))[0] and tracked[1] != profile:
         said = f"the {tracked[1]} profile" if tracked[1] else "no profile lwa recorded"
@@ -169,20 +169,12 @@ def check_out_dir(out:str|Path, # where a run is asked to write its report
     return out
 
 # %% ../../nbs/32_runner.ipynb #6aff47a4
-def report_folder_profile(folder:Path, # a report folder lwa wrote
-                         )->str|None:
-    "The profile its `status.json` records, or None (no such file, or not a report)."
+def report_status(folder:Path, # a report folder lwa wrote
+                 )->dict:
+    "The `status.json` a report folder holds (hypothesis, profile, ...), or {} (no such file, or not a report)."
     try: s = json.loads((Path(folder)/'status.json').read_text())
-    except (OSError, ValueError): return None
-    return s.get('profile') if isinstance(s, dict) else None
-
-# %% ../../nbs/32_runner.ipynb #801bfaa3
-def report_folder_hypothesis(folder:Path, # a report folder lwa wrote
-                            )->str|None:
-    "The hypothesis its `status.json` records, or None (no such file, or not a report)."
-    try: s = json.loads((Path(folder)/'status.json').read_text())
-    except (OSError, ValueError): return None
-    return s.get('hypothesis') if isinstance(s, dict) else None
+    except (OSError, ValueError): return {}
+    return s if isinstance(s, dict) else {}
 
 # %% ../../nbs/32_runner.ipynb #3e12f88a
 def committed_report(folder:Path, # a report folder (absolute)
