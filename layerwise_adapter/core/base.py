@@ -118,7 +118,10 @@ def file_md5(path:str|Path, # file to hash
     "md5 hex digest of a file, read in chunks."
     return _file_digest(path, hashlib.md5())
 
-def _file_digest(path, h)->str:
+def _file_digest(path:str|Path, # file to hash
+                 h, # a fresh `hashlib` object (md5, sha256)
+                )->str:
+    "Hex digest of a file under the hash `h`, read in chunks of 1 MiB."
     with open(path, 'rb') as f:
         for chunk in iter(lambda: f.read(1<<20), b''): h.update(chunk)
     return h.hexdigest()
